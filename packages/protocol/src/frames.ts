@@ -1,0 +1,56 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { LIMITS } from './limits.js';
+import { Chat, Id, Message } from './models.js';
+import { ClientMsgId, MessageInput } from './requests.js';
+import type { ErrorBody } from './errors.js';
+
+/** WebSocket frames, client to server. Each is validated against its schema by `type`. */
+
+export const AuthFrame = Type.Object({ type: Type.Literal('auth'), token: Type.String({ maxLength: 4096 }) });
+export const SendFrame = Type.Object({
+  type: Type.Literal('send'),
+  clientMsgId: ClientMsgId,
+  chatId: Id,
+  message: MessageInput,
+});
+/**
+ * Catch-up: "I have every message of these chats up to `seq`". The server answers with one
+ * `synced` frame holding, for every chat the user is in, the messages after the cursor
+ * (chats absent from `cursors` start at 0), at most `limit` per chat, oldest first.
+ */
+export const SyncFrame = Type.Object({
+  type: Type.Literal('sync'),
+  cursors: Type.Record(Id, Type.Integer({ minimum: 0 }), { maxProperties: 100_000 }),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.syncPageMax })),
+});
+export const PingFrame = Type.Object({ type: Type.Literal('ping') });
+
+export const CLIENT_FRAMES = {
+  auth: AuthFrame,
+  send: SendFrame,
+  sync: SyncFrame,
+  ping: PingFrame,
+} as const;
+
+export type AuthFrame = Static<typeof AuthFrame>;
+export type SendFrame = Static<typeof SendFrame>;
+export type SyncFrame = Static<typeof SyncFrame>;
+export type PingFrame = Static<typeof PingFrame>;
+export type ClientFrame = AuthFrame | SendFrame | SyncFrame | PingFrame;
+export type ClientFrameType = keyof typeof CLIENT_FRAMES;
+
+/** Server to client. */
+export interface ReadyFrame { type: 'ready'; userId: string; deviceId: string; protocol: number }
+export interface AckFrame { type: 'ack'; clientMsgId: string; message: Message }
+export interface MessageFrame { type: 'message'; message: Message }
+export interface ErrorFrame { type: 'error'; ref?: string; error: ErrorBody }
+export interface PongFrame { type: 'pong' }
+export interface SyncedChat { chatId: string; messages: Message[]; hasMore: boolean }
+export interface SyncedFrame { type: 'synced'; chats: SyncedChat[] }
+/** A chat the user was added to, or whose name or members changed. */
+export interface ChatFrame { type: 'chat'; chat: Chat }
+/** The user left or was removed from a chat. */
+export interface ChatRemovedFrame { type: 'chat.removed'; chatId: string }
+
+export type ServerFrame =
+  | ReadyFrame | AckFrame | MessageFrame | ErrorFrame | PongFrame | SyncedFrame | ChatFrame | ChatRemovedFrame;

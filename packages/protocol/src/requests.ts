@@ -1,0 +1,81 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { LIMITS } from './limits.js';
+import { Id } from './models.js';
+
+/** Request bodies and queries. Both the server's validation and the SDK's types come from here. */
+
+export const Username = Type.String({
+  minLength: LIMITS.usernameMin,
+  maxLength: LIMITS.usernameMax,
+  pattern: LIMITS.usernamePattern,
+  description: '3-32 characters of a-z, 0-9, "_" and "."',
+});
+export const Password = Type.String({ minLength: LIMITS.passwordMin, maxLength: LIMITS.passwordMax });
+const DisplayName = Type.String({ minLength: 1, maxLength: LIMITS.displayNameMax });
+const DeviceName = Type.String({ minLength: 1, maxLength: LIMITS.deviceNameMax });
+
+export const RegisterBody = Type.Object({
+  username: Username,
+  password: Password,
+  displayName: Type.Optional(DisplayName),
+  deviceName: Type.Optional(DeviceName),
+});
+export type RegisterBody = Static<typeof RegisterBody>;
+
+export const LoginBody = Type.Object({
+  username: Type.String({ minLength: 1, maxLength: LIMITS.usernameMax }),
+  password: Type.String({ minLength: 1, maxLength: LIMITS.passwordMax }),
+  deviceName: Type.Optional(DeviceName),
+});
+export type LoginBody = Static<typeof LoginBody>;
+
+export const RefreshBody = Type.Object({ refreshToken: Type.String({ minLength: 1, maxLength: 256 }) });
+export type RefreshBody = Static<typeof RefreshBody>;
+
+export const ProfileUpdateBody = Type.Object({
+  displayName: Type.Optional(DisplayName),
+  avatarUrl: Type.Optional(Type.Union([Type.String({ maxLength: LIMITS.urlMax, pattern: '^(https?://|/)' }), Type.Null()])),
+  about: Type.Optional(Type.Union([Type.String({ maxLength: LIMITS.aboutMax }), Type.Null()])),
+});
+export type ProfileUpdateBody = Static<typeof ProfileUpdateBody>;
+
+export const StatusBody = Type.Object({
+  status: Type.Union([Type.Literal('online'), Type.Literal('away'), Type.Literal('offline')]),
+});
+export type StatusBody = Static<typeof StatusBody>;
+
+export const ContactBody = Type.Object({ userId: Id });
+export const PrivateChatBody = Type.Object({ userId: Id });
+
+export const GroupChatBody = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: LIMITS.groupNameMax }),
+  memberIds: Type.Array(Id, { maxItems: 10_000 }),
+});
+export type GroupChatBody = Static<typeof GroupChatBody>;
+
+export const RenameChatBody = Type.Object({ name: Type.String({ minLength: 1, maxLength: LIMITS.groupNameMax }) });
+export const AddMembersBody = Type.Object({ userIds: Type.Array(Id, { minItems: 1, maxItems: 10_000 }) });
+export const RoleBody = Type.Object({ role: Type.Union([Type.Literal('admin'), Type.Literal('member')]) });
+
+export const ClientMsgId = Type.String({ minLength: 1, maxLength: LIMITS.clientMsgIdMax });
+
+/** The part of a message the client chooses; the server adds id, seq, sender and times. */
+export const MessageInput = Type.Object({
+  type: Type.Literal('text'),
+  content: Type.String({ minLength: 1, description: `at most ${LIMITS.messageTextMaxBytes} bytes of UTF-8` }),
+  replyTo: Type.Optional(Id),
+});
+export type MessageInput = Static<typeof MessageInput>;
+
+export const SendMessageBody = Type.Composite([
+  Type.Object({ clientMsgId: Type.Optional(ClientMsgId) }),
+  MessageInput,
+]);
+export type SendMessageBody = Static<typeof SendMessageBody>;
+
+export const HistoryQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.historyPageMax })),
+  before: Type.Optional(Type.Integer({ minimum: 1 })),
+  after: Type.Optional(Type.Integer({ minimum: 0 })),
+});
+export type HistoryQuery = Static<typeof HistoryQuery>;

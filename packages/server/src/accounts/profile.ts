@@ -1,0 +1,36 @@
+import type { Profile, ProfileUpdateBody } from '@parley/protocol';
+import { notFound } from '../errors.js';
+import type { Caller, Context } from '../context.js';
+import { presentProfile } from './presentUser.js';
+
+export async function getProfile(ctx: Context, userId: string): Promise<Profile> {
+  const row = await ctx.store.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+  if (!row) throw notFound('user');
+  return presentProfile(row);
+}
+
+export async function updateProfile(ctx: Context, caller: Caller, body: ProfileUpdateBody): Promise<Profile> {
+  const changes: { display_name?: string; avatar_url?: string | null; about?: string | null } = {};
+  if (body.displayName !== undefined) changes.display_name = body.displayName.trim() || undefined;
+  if (body.avatarUrl !== undefined) changes.avatar_url = body.avatarUrl || null;
+  if (body.about !== undefined) changes.about = body.about || null;
+  if (Object.values(changes).some((v) => v !== undefined)) {
+    await ctx.store.db.updateTable('users').set(changes).where('id', '=', caller.userId).execute();
+  }
+  return getProfile(ctx, caller.userId);
+}
+
+/** Users by username prefix, for finding someone to chat with. */
+export async function searchUsers(ctx: Context, query: string, limit = 20) {
+  const prefix = query.toLowerCase().replace(/[^a-z0-9_.]/g, '');
+  if (!prefix) return [];
+  const rows = await ctx.store.db
+    .selectFrom('users')
+    .select(['id', 'username', 'display_name'])
+    .where('username', '>=', prefix)
+    .where('username', '<', `${prefix}\u{10ffff}`)
+    .orderBy('username')
+    .limit(limit)
+    .execute();
+  return rows;
+}

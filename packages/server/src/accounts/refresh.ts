@@ -1,0 +1,50 @@
+import { AppError } from '../errors.js';
+import type { Context } from '../context.js';
+import { issueRefreshToken, revokeDevice } from './sessions.js';
+import { hashRefreshToken } from './tokens.js';
+
+export interface RefreshResult {
+  accessToken: string;
+  refreshToken: string;
+}
+
+/**
+ * Rotation with reuse detection: each refresh token works once. Presenting a used one
+ * means it was copied, so the whole device session is revoked and both holders must log in.
+ */
+export async function refresh(ctx: Context, refreshToken: string): Promise<RefreshResult> {
+  const hash = hashRefreshToken(refreshToken);
+  const now = Date.now();
+  const outcome = await ctx.store.transaction(async (trx) => {
+    const row = await trx
+      .selectFrom('refresh_tokens')
+      .innerJoin('devices', 'devices.id', 'refresh_tokens.device_id')
+      .select(['refresh_tokens.device_id', 'refresh_tokens.expires_at', 'refresh_tokens.used_at', 'devices.user_id'])
+      .where('token_hash', '=', hash)
+      .executeTakeFirst();
+    if (!row || row.expires_at <= now) return { kind: 'invalid' as const };
+    // The conditional update makes two concurrent uses of one token count as reuse.
+    const claimed = await trx
+      .updateTable('refresh_tokens')
+      .set({ used_at: now })
+      .where('token_hash', '=', hash)
+      .where('used_at', 'is', null)
+      .executeTakeFirst();
+    if (row.used_at !== null || Number(claimed.numUpdatedRows) !== 1) {
+      await revokeDevice(trx, row.device_id);
+      return { kind: 'reused' as const, userId: row.user_id, deviceId: row.device_id };
+    }
+    await trx.updateTable('devices').set({ last_seen_at: now }).where('id', '=', row.device_id).execute();
+    const next = await issueRefreshToken(ctx, trx, row.device_id, now);
+    return { kind: 'ok' as const, userId: row.user_id, deviceId: row.device_id, refreshToken: next };
+  });
+  if (outcome.kind === 'invalid') throw new AppError('unauthorized', 'refresh token is invalid or expired');
+  if (outcome.kind === 'reused') {
+    ctx.bus.publish([{ kind: 'revoke', userId: outcome.userId, deviceId: outcome.deviceId }]);
+    throw new AppError('unauthorized', 'refresh token was already used; the session is revoked');
+  }
+  return {
+    accessToken: ctx.tokens.signAccess({ userId: outcome.userId, deviceId: outcome.deviceId }),
+    refreshToken: outcome.refreshToken,
+  };
+}

@@ -1,0 +1,96 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import pino from 'pino';
+import type { Config } from './config.js';
+import type { Context } from './context.js';
+import { openStore } from './store/openStore.js';
+import { LocalBus } from './bus/LocalBus.js';
+import { createTokens, loadTokenSecret } from './accounts/tokens.js';
+import { createMetrics } from './metrics.js';
+import { Presence } from './presence/Presence.js';
+import { MessageWriter } from './messages/MessageWriter.js';
+import { Gateway } from './gateway/Gateway.js';
+import { installErrorReplies } from './http/errorReplies.js';
+import { requireCaller } from './http/requireCaller.js';
+import { registerOpenApi } from './http/openapi.js';
+import { authRoutes } from './http/routes/authRoutes.js';
+import { userRoutes } from './http/routes/userRoutes.js';
+import { contactRoutes } from './http/routes/contactRoutes.js';
+import { chatRoutes } from './http/routes/chatRoutes.js';
+import { messageRoutes } from './http/routes/messageRoutes.js';
+import { AppError } from './errors.js';
+
+export interface Parley {
+  app: FastifyInstance;
+  ctx: Context;
+  gateway: Gateway;
+  /** Stops accepting, tells clients to reconnect, finishes in-flight commits, closes storage. */
+  close(): Promise<void>;
+}
+
+/** Wires the parts together; `listen` is the caller's, so tests can pick an ephemeral port. */
+export async function buildParley(config: Config): Promise<Parley> {
+  const log = pino({ level: config.logLevel });
+  const store = await openStore(config);
+  const secret = await loadTokenSecret(store.db, config.tokenSecret);
+  const ctx: Context = {
+    config,
+    store,
+    bus: new LocalBus(),
+    tokens: createTokens(secret, config.accessTokenTtlSec, config.refreshTokenTtlSec),
+    metrics: createMetrics(),
+    log,
+    presence: new Presence(),
+  };
+  const writer = new MessageWriter(ctx);
+
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: true, coerceTypes: 'array', allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  installErrorReplies(app);
+  await app.register(rateLimit, {
+    max: config.httpRatePerMin,
+    timeWindow: 60_000,
+    errorResponseBuilder: (_req, context) => new AppError('rate_limited', `too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`, Math.ceil(context.ttl / 1000)),
+  });
+  await registerOpenApi(app);
+  app.addHook('onResponse', async (request, reply) => {
+    ctx.metrics.httpSeconds.observe({ route: request.routeOptions.url ?? 'unknown', status: reply.statusCode }, reply.elapsedTime / 1000);
+  });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    return reply.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
+  });
+
+  await app.register(async (api) => {
+    await api.register(authRoutes, { ctx });
+    await api.register(async (authed) => {
+      requireCaller(authed, ctx);
+      await authed.register(userRoutes, { ctx });
+      await authed.register(contactRoutes, { ctx });
+      await authed.register(chatRoutes, { ctx });
+      await authed.register(messageRoutes, { ctx, writer });
+    });
+  }, { prefix: '/api/v1' });
+
+  await app.ready();
+  const gateway = new Gateway(ctx, writer);
+  gateway.attach(app.server);
+
+  return {
+    app,
+    ctx,
+    gateway,
+    async close() {
+      await gateway.close();
+      await app.close();
+      await writer.drain();
+      await ctx.bus.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import type { ServerFrame } from '@parley/protocol';
+
+/**
+ * A frame for some users' connected devices. Recipients are decided where the write
+ * happens (membership checked there), never by clients filtering a shared stream.
+ */
+export interface FrameEvent {
+  kind: 'frame';
+  userIds: string[];
+  frame: ServerFrame;
+  /** The device that caused it and already has it (the sender's device got an ack). */
+  exceptDeviceId?: string;
+}
+
+/** A login session ended: its sockets on every node close at once. */
+export interface RevokeEvent {
+  kind: 'revoke';
+  userId: string;
+  deviceId: string;
+}
+
+export type BusEvent = FrameEvent | RevokeEvent;
+
+/** Fan-out port: in-process for one node, Redis across nodes. Publish only after commit. */
+export interface Bus {
+  publish(events: BusEvent[]): void;
+  subscribe(handler: (events: BusEvent[]) => void): void;
+  close(): Promise<void>;
+}

@@ -1,0 +1,84 @@
+import path from 'node:path';
+
+/** Everything the server reads from the environment, validated once at boot. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl?: string;
+  redisUrl?: string;
+  logLevel: string;
+  /** Signing secret for access tokens; generated and kept in the database when unset. */
+  tokenSecret?: string;
+  accessTokenTtlSec: number;
+  refreshTokenTtlSec: number;
+  maxGroupMembers: number;
+  /** Largest WebSocket frame accepted, in bytes. */
+  maxFrameBytes: number;
+  /** A socket whose unsent bytes pass this is closed as a slow consumer. */
+  maxBufferedBytes: number;
+  heartbeatIntervalMs: number;
+  authTimeoutMs: number;
+  /** Per-connection frame budget: `wsRateBurst` at once, refilled at `wsRatePerSec`. */
+  wsRatePerSec: number;
+  wsRateBurst: number;
+  /** Per-IP REST budget per minute, and the stricter one for register/login/refresh. */
+  httpRatePerMin: number;
+  authRatePerMin: number;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function url(env: Env, name: string, schemes: string[]): string | undefined {
+  const raw = env[name];
+  if (!raw) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} is not a URL`);
+  }
+  if (!schemes.includes(parsed.protocol)) {
+    throw new ConfigError(`${name} must start with ${schemes.map((s) => `${s}//`).join(' or ')}`);
+  }
+  return raw;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const tokenSecret = env.TOKEN_SECRET || undefined;
+  if (tokenSecret !== undefined && tokenSecret.length < 32) {
+    throw new ConfigError('TOKEN_SECRET must be at least 32 characters');
+  }
+  return {
+    port: int(env, 'PORT', 3000, 0, 65535),
+    host: env.HOST || '127.0.0.1',
+    dataDir: path.resolve(env.DATA_DIR || './data'),
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    logLevel: env.LOG_LEVEL || 'info',
+    tokenSecret,
+    accessTokenTtlSec: int(env, 'ACCESS_TOKEN_TTL_SEC', 15 * 60, 1),
+    refreshTokenTtlSec: int(env, 'REFRESH_TOKEN_TTL_SEC', 60 * 24 * 3600, 1),
+    maxGroupMembers: int(env, 'MAX_GROUP_MEMBERS', 1024, 2),
+    maxFrameBytes: int(env, 'MAX_FRAME_BYTES', 64 * 1024, 1024),
+    maxBufferedBytes: int(env, 'MAX_BUFFERED_BYTES', 8 * 1024 * 1024, 64 * 1024),
+    heartbeatIntervalMs: int(env, 'HEARTBEAT_INTERVAL_MS', 30_000, 100),
+    authTimeoutMs: int(env, 'AUTH_TIMEOUT_MS', 10_000, 100),
+    wsRatePerSec: int(env, 'WS_RATE_PER_SEC', 200, 1),
+    wsRateBurst: int(env, 'WS_RATE_BURST', 1000, 1),
+    httpRatePerMin: int(env, 'HTTP_RATE_PER_MIN', 6000, 1),
+    authRatePerMin: int(env, 'AUTH_RATE_PER_MIN', 60, 1),
+  };
+}

@@ -1,0 +1,24 @@
+import type { Logger } from 'pino';
+import type { Bus } from './bus/Bus.js';
+import type { Config } from './config.js';
+import type { Store } from './store/Store.js';
+import type { Tokens } from './accounts/tokens.js';
+import type { Metrics } from './metrics.js';
+import type { Presence } from './presence/Presence.js';
+
+/** What every action needs, built once at boot and passed down explicitly. */
+export interface Context {
+  config: Config;
+  store: Store;
+  bus: Bus;
+  tokens: Tokens;
+  metrics: Metrics;
+  log: Logger;
+  presence: Presence;
+}
+
+/** Who is calling: the user and the device (login session) the access token belongs to. */
+export interface Caller {
+  userId: string;
+  deviceId: string;
+}

@@ -1,0 +1,19 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { authenticate } from '../accounts/authenticate.js';
+import type { Caller, Context } from '../context.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    caller: Caller;
+  }
+}
+
+/** Every route registered in `app` after this needs a valid access token. */
+export function requireCaller(app: FastifyInstance, ctx: Context): void {
+  app.decorateRequest('caller', undefined as unknown as Caller);
+  app.addHook('onRequest', async (request: FastifyRequest) => {
+    const header = request.headers.authorization;
+    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    request.caller = await authenticate(ctx, token);
+  });
+}

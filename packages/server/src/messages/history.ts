@@ -1,0 +1,27 @@
+import { LIMITS, type HistoryQuery, type Message } from '@parley/protocol';
+import { invalid } from '../errors.js';
+import type { Caller, Context } from '../context.js';
+import { loadChatForMember } from '../chats/loadChatForMember.js';
+import { presentMessage } from './presentMessage.js';
+
+/**
+ * A page of a chat's history, always in ascending seq. `before` pages back from a seq,
+ * `after` pages forward from one (catch-up), neither gives the newest page.
+ */
+export async function loadHistory(ctx: Context, caller: Caller, chatId: string, query: HistoryQuery): Promise<{ messages: Message[]; hasMore: boolean }> {
+  if (query.before !== undefined && query.after !== undefined && query.before <= query.after + 1) {
+    throw invalid('before: must be greater than after + 1');
+  }
+  const db = ctx.store.db;
+  await loadChatForMember(db, chatId, caller.userId);
+  const limit = query.limit ?? LIMITS.historyPageDefault;
+  let q = db.selectFrom('messages').selectAll().where('chat_id', '=', chatId);
+  if (query.before !== undefined) q = q.where('seq', '<', query.before);
+  if (query.after !== undefined) q = q.where('seq', '>', query.after);
+  const forward = query.after !== undefined && query.before === undefined;
+  const rows = await q.orderBy('seq', forward ? 'asc' : 'desc').limit(limit + 1).execute();
+  const hasMore = rows.length > limit;
+  const page = rows.slice(0, limit);
+  if (!forward) page.reverse();
+  return { messages: page.map(presentMessage), hasMore };
+}

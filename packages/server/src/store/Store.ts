@@ -1,0 +1,17 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+/**
+ * The storage port. Domain code writes portable Kysely queries against `db`; an adapter
+ * (SQLite now, PostgreSQL later) owns the connection, durability settings and migrations.
+ */
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  readonly db: Kysely<Database>;
+  /** Runs `fn` in one transaction: committed (durably) when it resolves, rolled back when it throws. */
+  transaction<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** A query runner: the store's `db` or an open transaction. */
+export type Db = Kysely<Database>;

@@ -1,0 +1,101 @@
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+/**
+ * The tables, as Kysely sees them. Times are epoch milliseconds (integers), so both
+ * SQLite and PostgreSQL compare and index them the same way.
+ */
+export interface Database {
+  users: UsersTable;
+  devices: DevicesTable;
+  refresh_tokens: RefreshTokensTable;
+  contacts: ContactsTable;
+  chats: ChatsTable;
+  chat_members: ChatMembersTable;
+  messages: MessagesTable;
+  settings: SettingsTable;
+}
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  avatar_url: string | null;
+  about: string | null;
+  created_at: number;
+}
+
+/** One row per login session: a device logs in once and refreshes from then on. */
+export interface DevicesTable {
+  id: string;
+  user_id: string;
+  name: string;
+  created_at: number;
+  last_seen_at: number;
+}
+
+/** Only hashes are stored; `used_at` set means rotated, and presenting it again is reuse. */
+export interface RefreshTokensTable {
+  token_hash: string;
+  device_id: string;
+  expires_at: number;
+  used_at: number | null;
+}
+
+/** Directional: each side of a relationship has its own row. */
+export interface ContactsTable {
+  owner_id: string;
+  contact_id: string;
+  status: 'pending_outgoing' | 'pending_incoming' | 'accepted' | 'blocked';
+  created_at: number;
+}
+
+export interface ChatsTable {
+  id: string;
+  type: 'private' | 'group';
+  name: string | null;
+  /** "smallerId:largerId" for private chats, so a pair can only ever have one. */
+  pair_key: string | null;
+  /** The seq of the newest message: the next one gets last_seq + 1 in the same transaction. */
+  last_seq: number;
+  created_by: string;
+  created_at: number;
+}
+
+export interface ChatMembersTable {
+  chat_id: string;
+  user_id: string;
+  role: 'admin' | 'member';
+  joined_at: number;
+  last_delivered_seq: number;
+  last_read_seq: number;
+}
+
+export interface MessagesTable {
+  id: string;
+  chat_id: string;
+  seq: number;
+  sender_id: string;
+  client_msg_id: string | null;
+  type: string;
+  content: string;
+  reply_to: string | null;
+  created_at: number;
+  edited_at: number | null;
+  deleted_at: number | null;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type ChatRow = Selectable<ChatsTable>;
+export type MemberRow = Selectable<ChatMembersTable>;
+export type MessageRow = Selectable<MessagesTable>;
+export type NewMessageRow = Insertable<MessagesTable>;
+export type ContactRow = Selectable<ContactsTable>;
+export type DeviceRow = Selectable<DevicesTable>;
+// Generated is re-exported for migrations that add defaulted columns later.
+export type { Generated };
