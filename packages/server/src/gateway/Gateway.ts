@@ -100,6 +100,12 @@ export class Gateway {
   private reply(conn: Connection, err: unknown, text: string): void {
     if (!(err instanceof AppError)) this.ctx.log.error({ err, conn: conn.id }, 'frame handler failed');
     const error = err instanceof AppError ? err : new AppError('internal_error', 'internal error');
+    if (!conn.caller) {
+      // Anything wrong before authentication (a malformed auth frame, say) ends the connection.
+      conn.sendError({ code: 'unauthorized', message: error.message });
+      conn.close(CLOSE.unauthorized, 'not authenticated');
+      return;
+    }
     conn.sendError(error.toBody(), refOf(text));
   }
 
