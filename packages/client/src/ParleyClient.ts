@@ -35,7 +35,7 @@ export class ParleyClient {
   private socket?: WebSocketLike;
   private listeners = new Map<string, Set<Listener<never>>>();
   private pendingAcks = new Map<string, { resolve: (m: Message) => void; reject: (e: Error) => void }>();
-  private pendingSync: Array<(chats: SyncedChat[]) => void> = [];
+  private pendingSync: Array<{ resolve: (chats: SyncedChat[]) => void; reject: (e: Error) => void }> = [];
 
   constructor(private readonly options: ParleyClientOptions) {}
 
@@ -81,18 +81,26 @@ export class ParleyClient {
     const Impl = this.options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket ?? (await import('ws')).default as unknown as WebSocketConstructor;
     const socket = new Impl(`${this.options.baseUrl.replace(/^http/, 'ws')}/api/v1/ws/chat`);
     this.socket = socket;
+    let authError: ParleyError | undefined;
+    let ready = false;
     return new Promise((resolve, reject) => {
       socket.onopen = () => socket.send(JSON.stringify({ type: 'auth', token: session.accessToken }));
       socket.onerror = () => reject(new ParleyError(0, 'network_error', 'WebSocket failed'));
       socket.onclose = (ev) => {
-        reject(new ParleyError(0, 'network_error', `WebSocket closed (${ev.code})`));
-        this.failPending(new ParleyError(0, 'network_error', `WebSocket closed (${ev.code})`));
+        const error = authError ?? new ParleyError(0, 'network_error', `WebSocket closed (${ev.code})`);
+        reject(error);
+        this.failPending(error);
         this.emit({ type: 'closed', code: ev.code, reason: ev.reason } as never);
       };
       socket.onmessage = (ev) => {
         const frame = JSON.parse(String(ev.data)) as ServerFrame;
-        if (frame.type === 'ready') resolve(frame);
-        if (frame.type === 'error' && !frame.ref && !this.isOpen) reject(new ParleyError(401, frame.error.code, frame.error.message));
+        if (frame.type === 'ready') {
+          ready = true;
+          resolve(frame);
+        } else if (frame.type === 'error' && !ready) {
+          // The server closes with 4001 right after this; report its reason, not the close.
+          authError = new ParleyError(401, frame.error.code, frame.error.message);
+        }
         this.dispatch(frame);
       };
     });
@@ -105,16 +113,16 @@ export class ParleyClient {
   /** Sends over the WebSocket; resolves with the stored message when acked. */
   send(chatId: string, message: MessageInput, clientMsgId: string = crypto.randomUUID()): Promise<Message> {
     return new Promise((resolve, reject) => {
-      this.pendingAcks.set(clientMsgId, { resolve, reject });
       this.sendFrame({ type: 'send', clientMsgId, chatId, message });
+      this.pendingAcks.set(clientMsgId, { resolve, reject });
     });
   }
 
   /** Asks for everything after the given per-chat cursors. */
   sync(cursors: Record<string, number>, limit?: number): Promise<SyncedChat[]> {
-    return new Promise((resolve) => {
-      this.pendingSync.push(resolve);
+    return new Promise((resolve, reject) => {
       this.sendFrame(limit ? { type: 'sync', cursors, limit } : { type: 'sync', cursors });
+      this.pendingSync.push({ resolve, reject });
     });
   }
 
@@ -137,7 +145,9 @@ export class ParleyClient {
   private dispatch(frame: ServerFrame): void {
     if (frame.type === 'ack') this.settleAck(frame);
     else if (frame.type === 'error' && frame.ref) this.settleError(frame);
-    else if (frame.type === 'synced') this.pendingSync.shift()?.(frame.chats);
+    // Frames are answered in order, so an unreferenced error belongs to the oldest pending sync.
+    else if (frame.type === 'error') this.pendingSync.shift()?.reject(new ParleyError(0, frame.error.code, frame.error.message));
+    else if (frame.type === 'synced') this.pendingSync.shift()?.resolve(frame.chats);
     this.emit(frame);
   }
 
@@ -160,6 +170,7 @@ export class ParleyClient {
   private failPending(error: Error): void {
     for (const pending of this.pendingAcks.values()) pending.reject(error);
     this.pendingAcks.clear();
+    for (const pending of this.pendingSync.splice(0)) pending.reject(error);
   }
 
   private requireSession(): Session {

@@ -65,6 +65,13 @@ describe('ParleyClient', () => {
     bob.close();
   });
 
+  it('reports a refused token as unauthorized, and sends while offline fail at once', async () => {
+    const alice = await signedUp();
+    alice.session = { ...alice.session!, accessToken: 'forged' };
+    await expect(alice.connect()).rejects.toMatchObject({ code: 'unauthorized' });
+    await expect(alice.send('any', { type: 'text', content: 'x' })).rejects.toMatchObject({ code: 'network_error' });
+  });
+
   it('surfaces REST errors as ParleyError with the catalogue code', async () => {
     const client = new ParleyClient({ baseUrl: server.baseUrl });
     const error = await client.login('nobody_here', 'wrong password').catch((e: unknown) => e);

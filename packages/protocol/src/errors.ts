@@ -33,12 +33,6 @@ export const CLOSE = {
   unauthorized: 4001,
   /** The device's session was revoked (logout, refresh-token reuse, account deleted). */
   sessionRevoked: 4003,
-  /** Too many frames: the client should back off before reconnecting. */
-  rateLimited: 4029,
-  /** The client read too slowly and its send buffer overflowed: reconnect and catch up. */
-  slowConsumer: 4008,
-  /** Heartbeat missed. */
-  timeout: 4000,
   /** Server is shutting down: reconnect (elsewhere). */
   restarting: 4503,
 } as const;

@@ -16,6 +16,8 @@ export const LIMITS = {
   historyPageMax: 200,
   historyPageDefault: 50,
   syncPageMax: 1000,
+  /** Messages in one `synced` frame across all chats. */
+  syncTotalMax: 5000,
   deviceNameMax: 64,
 } as const;
 

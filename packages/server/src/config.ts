@@ -8,6 +8,8 @@ export interface Config {
   databaseUrl?: string;
   redisUrl?: string;
   logLevel: string;
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For (rate limits are per client). */
+  trustProxy: boolean;
   /** Signing secret for access tokens; generated and kept in the database when unset. */
   tokenSecret?: string;
   accessTokenTtlSec: number;
@@ -41,6 +43,14 @@ function int(env: Env, name: string, fallback: number, min = 0, max = Number.MAX
   return value;
 }
 
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes'].includes(raw)) return true;
+  if (['0', 'false', 'no'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
 function url(env: Env, name: string, schemes: string[]): string | undefined {
   const raw = env[name];
   if (!raw) return undefined;
@@ -57,6 +67,10 @@ function url(env: Env, name: string, schemes: string[]): string | undefined {
 }
 
 export function loadConfig(env: Env = process.env): Config {
+  // PostgreSQL and Redis adapters are not built yet: refusing is safer than silently running single-node.
+  for (const name of ['DATABASE_URL', 'REDIS_URL']) {
+    if (env[name]) throw new ConfigError(`${name} is set, but this build supports only the embedded default (SQLite, in-process bus); unset it`);
+  }
   const tokenSecret = env.TOKEN_SECRET || undefined;
   if (tokenSecret !== undefined && tokenSecret.length < 32) {
     throw new ConfigError('TOKEN_SECRET must be at least 32 characters');
@@ -68,11 +82,12 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     logLevel: env.LOG_LEVEL || 'info',
+    trustProxy: bool(env, 'TRUST_PROXY', false),
     tokenSecret,
     accessTokenTtlSec: int(env, 'ACCESS_TOKEN_TTL_SEC', 15 * 60, 1),
     refreshTokenTtlSec: int(env, 'REFRESH_TOKEN_TTL_SEC', 60 * 24 * 3600, 1),
     maxGroupMembers: int(env, 'MAX_GROUP_MEMBERS', 1024, 2),
-    maxFrameBytes: int(env, 'MAX_FRAME_BYTES', 64 * 1024, 1024),
+    maxFrameBytes: int(env, 'MAX_FRAME_BYTES', 256 * 1024, 1024),
     maxBufferedBytes: int(env, 'MAX_BUFFERED_BYTES', 8 * 1024 * 1024, 64 * 1024),
     heartbeatIntervalMs: int(env, 'HEARTBEAT_INTERVAL_MS', 30_000, 100),
     authTimeoutMs: int(env, 'AUTH_TIMEOUT_MS', 10_000, 100),

@@ -57,6 +57,17 @@ describe('two users chatting', () => {
     phone.close();
   });
 
+  it('two sockets with the same session both stay in sync', async () => {
+    const [alice, bob] = [await registerUser(server.baseUrl), await registerUser(server.baseUrl)];
+    const chatId = await openPrivateChat(server.baseUrl, alice, bob);
+    const tab1 = await TestSocket.connect(server.wsUrl, alice.accessToken);
+    const tab2 = await TestSocket.connect(server.wsUrl, alice.accessToken);
+    const ack = await tab1.sendText(chatId, 'from tab 1');
+    expect((await tab2.next((f) => f.type === 'message', 5000, true)).message.id).toBe(ack.message.id);
+    tab1.close();
+    tab2.close();
+  });
+
   it('REST send reaches every connected device and shares idempotency with the socket', async () => {
     const [alice, bob] = [await registerUser(server.baseUrl), await registerUser(server.baseUrl)];
     const chatId = await openPrivateChat(server.baseUrl, alice, bob);
@@ -76,6 +87,26 @@ describe('two users chatting', () => {
     expect(history.body.messages).toHaveLength(1);
     a.close();
     b.close();
+  });
+});
+
+describe('replies', () => {
+  it('a reply names a message of the same chat; anything else is refused', async () => {
+    const [alice, bob, carol] = [await registerUser(server.baseUrl), await registerUser(server.baseUrl), await registerUser(server.baseUrl)];
+    const chatId = await openPrivateChat(server.baseUrl, alice, bob);
+    const otherChat = await openPrivateChat(server.baseUrl, alice, carol);
+    const a = await TestSocket.connect(server.wsUrl, alice.accessToken);
+    const original = (await a.sendText(chatId, 'question?')).message;
+    const elsewhere = (await a.sendText(otherChat, 'other chat')).message;
+    const reply = async (replyTo: string, clientMsgId: string) => {
+      const pending = a.next((f) => f.ref === clientMsgId || f.clientMsgId === clientMsgId);
+      a.send({ type: 'send', clientMsgId, chatId, message: { type: 'text', content: 'answer', replyTo } });
+      return pending;
+    };
+    expect((await reply(original.id, 'r1')).message).toMatchObject({ replyTo: original.id, seq: 2 });
+    expect(await reply(elsewhere.id, 'r2')).toMatchObject({ type: 'error', ref: 'r2', error: { code: 'invalid_request' } });
+    expect(await reply('no-such-id', 'r3')).toMatchObject({ type: 'error', ref: 'r3', error: { code: 'invalid_request' } });
+    a.close();
   });
 });
 

@@ -89,7 +89,7 @@ describe('bad frames get an error and the connection stays open', () => {
 
   it('closes with 1009 on a frame above the size limit', async () => {
     const s = await TestSocket.connect(server.wsUrl, alice.accessToken);
-    s.send(JSON.stringify({ type: 'ping', pad: 'x'.repeat(70 * 1024) }));
+    s.send(JSON.stringify({ type: 'ping', pad: 'x'.repeat(300 * 1024) }));
     expect((await s.closed).code).toBe(1009);
   });
 });

@@ -8,8 +8,8 @@ export interface FrameEvent {
   kind: 'frame';
   userIds: string[];
   frame: ServerFrame;
-  /** The device that caused it and already has it (the sender's device got an ack). */
-  exceptDeviceId?: string;
+  /** The connection that caused it and already has it as an ack (unique across nodes). */
+  exceptConnection?: string;
 }
 
 /** A login session ended: its sockets on every node close at once. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { CLOSE, type ErrorBody, type ServerFrame } from '@parley/protocol';
 import type { Caller, Context } from '../context.js';
@@ -7,6 +8,8 @@ import { TokenBucket } from './TokenBucket.js';
 export class Connection {
   caller?: Caller;
   alive = true;
+  /** Names this socket in bus events, on any node. */
+  readonly key = randomUUID();
   readonly bucket: TokenBucket;
   private closed = false;
 

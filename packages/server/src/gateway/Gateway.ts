@@ -140,7 +140,7 @@ export class Gateway {
         if (!conns) continue;
         data ??= JSON.stringify(event.frame);
         for (const conn of conns) {
-          if (conn.caller!.deviceId !== event.exceptDeviceId) conn.sendRaw(data);
+          if (conn.key !== event.exceptConnection) conn.sendRaw(data);
         }
       }
     }

@@ -35,7 +35,7 @@ export const FRAME_HANDLERS: { [T in ClientFrame['type']]: Handler<Extract<Clien
 
   async send({ writer }, conn, frame: SendFrame) {
     checkMessageInput(frame.message);
-    const result = await writer.send({ caller: conn.caller!, chatId: frame.chatId, clientMsgId: frame.clientMsgId, input: frame.message, ackedDeviceId: conn.caller!.deviceId });
+    const result = await writer.send({ caller: conn.caller!, chatId: frame.chatId, clientMsgId: frame.clientMsgId, input: frame.message, ackedConnection: conn.key });
     if (result.ok) conn.send({ type: 'ack', clientMsgId: frame.clientMsgId, message: result.message });
     else conn.sendError(result.error.toBody(), frame.clientMsgId);
   },

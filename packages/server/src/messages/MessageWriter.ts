@@ -58,7 +58,7 @@ export class MessageWriter {
         const message = presentMessage(outcome.row);
         if (outcome.fresh) {
           const frame = { type: 'message' as const, message };
-          events.push({ kind: 'frame', userIds: outcome.memberIds, frame, exceptDeviceId: batch[i]!.req.ackedDeviceId });
+          events.push({ kind: 'frame', userIds: outcome.memberIds, frame, exceptConnection: batch[i]!.req.ackedConnection });
         }
         return { ok: true as const, message };
       });

@@ -12,8 +12,8 @@ export interface SendRequest {
   chatId: string;
   clientMsgId?: string;
   input: MessageInput;
-  /** The device that gets an ack for this send, and so needs no `message` frame of it. */
-  ackedDeviceId?: string;
+  /** The connection that gets an ack for this send, and so needs no `message` frame of it. */
+  ackedConnection?: string;
 }
 
 export type SendOutcome =
@@ -50,6 +50,13 @@ export async function appendMessages(db: Db, requests: SendRequest[]): Promise<S
     const other = members.get(req.chatId)!.find((m) => m !== req.caller.userId);
     if (other && blocked.has(`${req.caller.userId}:${other}`)) {
       outcomes[i] = { ok: false, error: new AppError('blocked', 'one of you has blocked the other') };
+    }
+  });
+
+  const replies = await loadReplyTargets(db, requests.filter((r, i) => !outcomes[i] && r.input.replyTo));
+  requests.forEach((req, i) => {
+    if (!outcomes[i] && req.input.replyTo && !replies.has(`${req.chatId}:${req.input.replyTo}`)) {
+      outcomes[i] = { ok: false, error: new AppError('invalid_request', 'message.replyTo: no such message in this chat') };
     }
   });
 
@@ -136,6 +143,21 @@ async function loadExisting(db: Db, requests: SendRequest[]): Promise<Map<string
       .where('client_msg_id', 'in', part.map((r) => r.clientMsgId!))
       .execute();
     for (const row of rows) found.set(idemKey(row.chat_id, row.sender_id, row.client_msg_id!), row);
+  }
+  return found;
+}
+
+async function loadReplyTargets(db: Db, requests: SendRequest[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < requests.length; i += CHUNK) {
+    const part = requests.slice(i, i + CHUNK);
+    const rows = await db
+      .selectFrom('messages')
+      .select(['chat_id', 'id'])
+      .where('chat_id', 'in', [...new Set(part.map((r) => r.chatId))])
+      .where('id', 'in', part.map((r) => r.input.replyTo!))
+      .execute();
+    for (const row of rows) found.add(`${row.chat_id}:${row.id}`);
   }
   return found;
 }

@@ -4,7 +4,9 @@ import { presentMessage } from './presentMessage.js';
 
 /**
  * Everything a device missed: for each chat the user is in whose newest seq is past the
- * device's cursor, the messages after the cursor, oldest first, at most `limit` per chat.
+ * device's cursor, the messages after the cursor, oldest first, at most `limit` per chat
+ * and `LIMITS.syncTotalMax` in all (so one reply frame stays bounded); a chat cut short
+ * says `hasMore` and the client asks again from its new cursor.
  * The gateway subscribes the connection before this runs, so anything committed later
  * arrives live; the client drops the overlap by seq.
  */
@@ -15,19 +17,28 @@ export async function catchUp(ctx: Context, caller: Caller, cursors: Record<stri
     .innerJoin('chats', 'chats.id', 'chat_members.chat_id')
     .select(['chats.id', 'chats.last_seq'])
     .where('chat_members.user_id', '=', caller.userId)
+    .orderBy('chats.id')
     .execute();
-  const behind = chats.filter((c) => Number(c.last_seq) > (cursors[c.id] ?? 0));
-  return Promise.all(
-    behind.map(async (chat) => {
-      const rows = await db
-        .selectFrom('messages')
-        .selectAll()
-        .where('chat_id', '=', chat.id)
-        .where('seq', '>', cursors[chat.id] ?? 0)
-        .orderBy('seq')
-        .limit(limit + 1)
-        .execute();
-      return { chatId: chat.id, messages: rows.slice(0, limit).map(presentMessage), hasMore: rows.length > limit };
-    }),
-  );
+  let budget: number = LIMITS.syncTotalMax;
+  const result: SyncedChat[] = [];
+  for (const chat of chats) {
+    const cursor = cursors[chat.id] ?? 0;
+    if (Number(chat.last_seq) <= cursor) continue;
+    const take = Math.min(limit, budget);
+    if (take === 0) {
+      result.push({ chatId: chat.id, messages: [], hasMore: true });
+      continue;
+    }
+    const rows = await db
+      .selectFrom('messages')
+      .selectAll()
+      .where('chat_id', '=', chat.id)
+      .where('seq', '>', cursor)
+      .orderBy('seq')
+      .limit(take)
+      .execute();
+    budget -= rows.length;
+    result.push({ chatId: chat.id, messages: rows.map(presentMessage), hasMore: cursor + rows.length < Number(chat.last_seq) });
+  }
+  return result;
 }
