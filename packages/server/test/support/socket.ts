@@ -31,8 +31,8 @@ export class TestSocket {
   static async connect(url: string, token: string, options?: ClientOptions): Promise<TestSocket> {
     const socket = await TestSocket.open(url, options);
     socket.send({ type: 'auth', token });
-    await socket.next((f) => f.type === 'ready' || f.type === 'error');
-    if (socket.frames.at(-1)?.type !== 'ready') throw new Error(`auth failed: ${JSON.stringify(socket.frames.at(-1))}`);
+    const reply = await socket.next((f) => f.type === 'ready' || f.type === 'error');
+    if (reply.type !== 'ready') throw new Error(`auth failed: ${JSON.stringify(reply)}`);
     return socket;
   }
 
