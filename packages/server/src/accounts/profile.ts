@@ -1,5 +1,5 @@
 import type { Profile, ProfileUpdateBody } from '@parley/protocol';
-import { notFound } from '../errors.js';
+import { invalid, notFound } from '../errors.js';
 import type { Caller, Context } from '../context.js';
 import { presentProfile } from './presentUser.js';
 
@@ -11,7 +11,10 @@ export async function getProfile(ctx: Context, userId: string): Promise<Profile>
 
 export async function updateProfile(ctx: Context, caller: Caller, body: ProfileUpdateBody): Promise<Profile> {
   const changes: { display_name?: string; avatar_url?: string | null; about?: string | null } = {};
-  if (body.displayName !== undefined) changes.display_name = body.displayName.trim() || undefined;
+  if (body.displayName !== undefined) {
+    if (!body.displayName.trim()) throw invalid('displayName: must not be blank');
+    changes.display_name = body.displayName.trim();
+  }
   if (body.avatarUrl !== undefined) changes.avatar_url = body.avatarUrl || null;
   if (body.about !== undefined) changes.about = body.about || null;
   if (Object.values(changes).some((v) => v !== undefined)) {
