@@ -24,19 +24,35 @@ export const SyncFrame = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.syncPageMax })),
 });
 export const PingFrame = Type.Object({ type: Type.Literal('ping') });
+/** "This device has (or has read) every message of the chat up to `seq`." */
+export const ReceiptFrame = Type.Object({
+  type: Type.Literal('receipt'),
+  chatId: Id,
+  seq: Type.Integer({ minimum: 0 }),
+  status: Type.Union([Type.Literal('delivered'), Type.Literal('read')]),
+});
+export const TypingFrame = Type.Object({
+  type: Type.Literal('typing'),
+  chatId: Id,
+  state: Type.Union([Type.Literal('start'), Type.Literal('stop')]),
+});
 
 export const CLIENT_FRAMES = {
   auth: AuthFrame,
   send: SendFrame,
   sync: SyncFrame,
   ping: PingFrame,
+  receipt: ReceiptFrame,
+  typing: TypingFrame,
 } as const;
 
 export type AuthFrame = Static<typeof AuthFrame>;
 export type SendFrame = Static<typeof SendFrame>;
 export type SyncFrame = Static<typeof SyncFrame>;
 export type PingFrame = Static<typeof PingFrame>;
-export type ClientFrame = AuthFrame | SendFrame | SyncFrame | PingFrame;
+export type ReceiptFrame = Static<typeof ReceiptFrame>;
+export type TypingFrame = Static<typeof TypingFrame>;
+export type ClientFrame = AuthFrame | SendFrame | SyncFrame | PingFrame | ReceiptFrame | TypingFrame;
 export type ClientFrameType = keyof typeof CLIENT_FRAMES;
 
 /** Server to client. */
@@ -51,6 +67,18 @@ export interface SyncedFrame { type: 'synced'; chats: SyncedChat[] }
 export interface ChatFrame { type: 'chat'; chat: Chat }
 /** The user left or was removed from a chat. */
 export interface ChatRemovedFrame { type: 'chat.removed'; chatId: string }
+/** A member's delivered/read cursors moved. `unreadCount` only in frames to that member's own devices. */
+export interface ReceiptUpdateFrame {
+  type: 'receipt';
+  chatId: string;
+  userId: string;
+  deliveredSeq: number;
+  readSeq: number;
+  unreadCount?: number;
+}
+export interface TypingUpdateFrame { type: 'typing'; chatId: string; userId: string; state: 'start' | 'stop' }
+export interface PresenceFrame { type: 'presence'; userId: string; status: 'online' | 'away' | 'offline'; lastSeen?: string }
 
 export type ServerFrame =
-  | ReadyFrame | AckFrame | MessageFrame | ErrorFrame | PongFrame | SyncedFrame | ChatFrame | ChatRemovedFrame;
+  | ReadyFrame | AckFrame | MessageFrame | ErrorFrame | PongFrame | SyncedFrame | ChatFrame | ChatRemovedFrame
+  | ReceiptUpdateFrame | TypingUpdateFrame | PresenceFrame;

@@ -50,6 +50,9 @@ export const ChatMember = Type.Object({
   displayName: Type.String(),
   role: MemberRole,
   joinedAt: Timestamp,
+  /** Highest seq delivered to / read by this member on any device; omitted in large groups. */
+  deliveredSeq: Type.Optional(Type.Integer({ minimum: 0 })),
+  readSeq: Type.Optional(Type.Integer({ minimum: 0 })),
 });
 export type ChatMember = Static<typeof ChatMember>;
 
@@ -88,3 +91,43 @@ export const Device = Type.Object({
   current: Type.Boolean(),
 });
 export type Device = Static<typeof Device>;
+
+export const PresenceStatus = Type.Union([Type.Literal('online'), Type.Literal('away'), Type.Literal('offline')]);
+export type PresenceStatus = Static<typeof PresenceStatus>;
+
+/** What one viewer may see of a user's presence (filtered by that user's privacy settings). */
+export const Presence = Type.Object({
+  userId: Id,
+  status: PresenceStatus,
+  lastSeen: Type.Optional(Timestamp),
+});
+export type Presence = Static<typeof Presence>;
+
+export const Visibility = Type.Union([Type.Literal('everyone'), Type.Literal('contacts'), Type.Literal('nobody')]);
+export type Visibility = Static<typeof Visibility>;
+
+export const Privacy = Type.Object({ online: Visibility, lastSeen: Visibility });
+export type Privacy = Static<typeof Privacy>;
+
+export const ReceiptEntry = Type.Object({ userId: Id, at: Timestamp });
+
+/** Who has a message: counts always, names and times only in chats up to the detail limit. */
+export const MessageReceipts = Type.Object({
+  messageId: Id,
+  seq: Type.Integer({ minimum: 1 }),
+  /** Members other than the sender. */
+  recipientCount: Type.Integer({ minimum: 0 }),
+  deliveredCount: Type.Integer({ minimum: 0 }),
+  readCount: Type.Integer({ minimum: 0 }),
+  deliveredTo: Type.Optional(Type.Array(ReceiptEntry)),
+  readBy: Type.Optional(Type.Array(ReceiptEntry)),
+});
+export type MessageReceipts = Static<typeof MessageReceipts>;
+
+/** A member's marks in one chat after a receipt: the answer to `POST /chats/{id}/read` and `/delivered`. */
+export const ReceiptCursors = Type.Object({
+  deliveredSeq: Type.Integer({ minimum: 0 }),
+  readSeq: Type.Integer({ minimum: 0 }),
+  unreadCount: Type.Integer({ minimum: 0 }),
+});
+export type ReceiptCursors = Static<typeof ReceiptCursors>;

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { LIMITS } from './limits.js';
-import { Id } from './models.js';
+import { Id, Privacy } from './models.js';
 
 /** Request bodies and queries. Both the server's validation and the SDK's types come from here. */
 
@@ -79,3 +79,10 @@ export const HistoryQuery = Type.Object({
   after: Type.Optional(Type.Integer({ minimum: 0 })),
 });
 export type HistoryQuery = Static<typeof HistoryQuery>;
+
+/** Marks everything up to `seq` read (or delivered); a lower seq than already recorded is a no-op. */
+export const SeqBody = Type.Object({ seq: Type.Integer({ minimum: 0 }) });
+export type SeqBody = Static<typeof SeqBody>;
+
+export const PrivacyBody = Type.Partial(Privacy);
+export type PrivacyBody = Static<typeof PrivacyBody>;

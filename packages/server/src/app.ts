@@ -2,14 +2,18 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import pino from 'pino';
+import { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
 import { openStore } from './store/openStore.js';
-import { LocalBus } from './bus/LocalBus.js';
+import { openBus } from './bus/openBus.js';
 import { createTokens, loadTokenSecret } from './accounts/tokens.js';
 import { createMetrics } from './metrics.js';
 import { Presence } from './presence/Presence.js';
+import { LocalConnectionTracker } from './presence/LocalConnectionTracker.js';
+import { Typing } from './typing/Typing.js';
 import { MessageWriter } from './messages/MessageWriter.js';
+import { ReceiptWriter } from './receipts/ReceiptWriter.js';
 import { Gateway } from './gateway/Gateway.js';
 import { installErrorReplies } from './http/errorReplies.js';
 import { requireCaller } from './http/requireCaller.js';
@@ -19,6 +23,8 @@ import { userRoutes } from './http/routes/userRoutes.js';
 import { contactRoutes } from './http/routes/contactRoutes.js';
 import { chatRoutes } from './http/routes/chatRoutes.js';
 import { messageRoutes } from './http/routes/messageRoutes.js';
+import { presenceRoutes } from './http/routes/presenceRoutes.js';
+import { receiptRoutes } from './http/routes/receiptRoutes.js';
 import { AppError } from './errors.js';
 
 export interface Parley {
@@ -32,16 +38,19 @@ export interface Parley {
 /** Wires the parts together; `listen` is the caller's, so tests can pick an ephemeral port. */
 export async function buildParley(config: Config): Promise<Parley> {
   const log = pino({ level: config.logLevel });
-  const store = await openStore(config);
+  const store = await openStore(config, log);
   const secret = await loadTokenSecret(store.db, config.tokenSecret);
+  const bus = await openBus(config, log);
   const ctx: Context = {
     config,
     store,
-    bus: new LocalBus(),
+    bus,
     tokens: createTokens(secret, config.accessTokenTtlSec, config.refreshTokenTtlSec),
     metrics: createMetrics(),
     log,
-    presence: new Presence(),
+    presence: new Presence({ store, bus, log }, new LocalConnectionTracker(config.presenceGraceMs)),
+    typing: new Typing(bus, config.typingTtlMs),
+    receipts: new ReceiptWriter({ config, store, bus, log }),
   };
   const writer = new MessageWriter(ctx);
 
@@ -52,7 +61,11 @@ export async function buildParley(config: Config): Promise<Parley> {
     ajv: { customOptions: { removeAdditional: true, coerceTypes: 'array', allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   installErrorReplies(app);
+  // With several nodes the counters live in Redis, so a client's budget is the same whichever node it hits.
+  const rateLimitRedis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
+  rateLimitRedis?.on('error', (err) => log.warn({ err: err.message }, 'rate-limit redis connection error; retrying'));
   await app.register(rateLimit, {
+    ...(rateLimitRedis ? { redis: rateLimitRedis, nameSpace: `${config.redisPrefix}:rl:`, skipOnError: true } : {}),
     max: config.httpRatePerMin,
     timeWindow: 60_000,
     errorResponseBuilder: (_req, context) => new AppError('rate_limited', `too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`, Math.ceil(context.ttl / 1000)),
@@ -62,7 +75,10 @@ export async function buildParley(config: Config): Promise<Parley> {
     ctx.metrics.httpSeconds.observe({ route: request.routeOptions.url ?? 'unknown', status: reply.statusCode }, reply.elapsedTime / 1000);
   });
 
-  app.get('/healthz', { schema: { hide: true }, config: { rateLimit: false } }, async () => ({ status: 'ok' }));
+  // Draining: a load balancer (or Kubernetes readiness probe) stops sending new traffic here.
+  let draining = false;
+  app.get('/healthz', { schema: { hide: true }, config: { rateLimit: false } }, async (_request, reply) =>
+    draining ? reply.status(503).send({ status: 'draining' }) : { status: 'ok' });
   app.get('/metrics', { schema: { hide: true }, config: { rateLimit: false } }, async (_request, reply) => {
     return reply.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
   });
@@ -75,6 +91,8 @@ export async function buildParley(config: Config): Promise<Parley> {
       await authed.register(contactRoutes, { ctx });
       await authed.register(chatRoutes, { ctx });
       await authed.register(messageRoutes, { ctx, writer });
+      await authed.register(presenceRoutes, { ctx });
+      await authed.register(receiptRoutes, { ctx });
     });
   }, { prefix: '/api/v1' });
 
@@ -87,10 +105,15 @@ export async function buildParley(config: Config): Promise<Parley> {
     ctx,
     gateway,
     async close() {
+      draining = true;
       await gateway.close();
       await app.close();
       await writer.drain();
+      ctx.typing.close();
+      await ctx.presence.close();
+      await ctx.receipts.drain();
       await ctx.bus.close();
+      rateLimitRedis?.disconnect();
       await store.close();
     },
   };

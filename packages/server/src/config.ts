@@ -7,6 +7,8 @@ export interface Config {
   dataDir: string;
   databaseUrl?: string;
   redisUrl?: string;
+  /** Namespaces this deployment's Redis keys and channels; every node of one deployment shares it. */
+  redisPrefix: string;
   logLevel: string;
   /** Behind a reverse proxy: take the client address from X-Forwarded-For (rate limits are per client). */
   trustProxy: boolean;
@@ -27,6 +29,14 @@ export interface Config {
   /** Per-IP REST budget per minute, and the stricter one for register/login/refresh. */
   httpRatePerMin: number;
   authRatePerMin: number;
+  /** Chats up to this size keep per-member receipts (who read when); larger ones only counts. */
+  receiptsDetailMax: number;
+  /** A user whose last connection closed stays online this long, so a reconnect does not flap. */
+  presenceGraceMs: number;
+  /** A typing indicator without a refreshing `start` stops after this long. */
+  typingTtlMs: number;
+  /** How long a node holds a message that arrived ahead of a missing seq (several nodes only). */
+  orderHoldMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -67,10 +77,6 @@ function url(env: Env, name: string, schemes: string[]): string | undefined {
 }
 
 export function loadConfig(env: Env = process.env): Config {
-  // PostgreSQL and Redis adapters are not built yet: refusing is safer than silently running single-node.
-  for (const name of ['DATABASE_URL', 'REDIS_URL']) {
-    if (env[name]) throw new ConfigError(`${name} is set, but this build supports only the embedded default (SQLite, in-process bus); unset it`);
-  }
   const tokenSecret = env.TOKEN_SECRET || undefined;
   if (tokenSecret !== undefined && tokenSecret.length < 32) {
     throw new ConfigError('TOKEN_SECRET must be at least 32 characters');
@@ -81,6 +87,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: path.resolve(env.DATA_DIR || './data'),
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    redisPrefix: env.REDIS_PREFIX || 'parley',
     logLevel: env.LOG_LEVEL || 'info',
     trustProxy: bool(env, 'TRUST_PROXY', false),
     tokenSecret,
@@ -95,5 +102,9 @@ export function loadConfig(env: Env = process.env): Config {
     wsRateBurst: int(env, 'WS_RATE_BURST', 1000, 1),
     httpRatePerMin: int(env, 'HTTP_RATE_PER_MIN', 6000, 1),
     authRatePerMin: int(env, 'AUTH_RATE_PER_MIN', 60, 1),
+    receiptsDetailMax: int(env, 'RECEIPTS_DETAIL_MAX', 256, 2),
+    presenceGraceMs: int(env, 'PRESENCE_GRACE_MS', 5000, 0),
+    typingTtlMs: int(env, 'TYPING_TTL_MS', 5000, 100),
+    orderHoldMs: int(env, 'ORDER_HOLD_MS', 50, 0, 10_000),
   };
 }

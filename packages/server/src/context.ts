@@ -5,6 +5,8 @@ import type { Store } from './store/Store.js';
 import type { Tokens } from './accounts/tokens.js';
 import type { Metrics } from './metrics.js';
 import type { Presence } from './presence/Presence.js';
+import type { Typing } from './typing/Typing.js';
+import type { ReceiptWriter } from './receipts/ReceiptWriter.js';
 
 /** What every action needs, built once at boot and passed down explicitly. */
 export interface Context {
@@ -15,6 +17,9 @@ export interface Context {
   metrics: Metrics;
   log: Logger;
   presence: Presence;
+  typing: Typing;
+  /** The write path for delivered/read receipts (WebSocket and REST share it). */
+  receipts: ReceiptWriter;
 }
 
 /** Who is calling: the user and the device (login session) the access token belongs to. */

@@ -43,7 +43,9 @@ const leave = (user: TestUser, chatId: string) => api(server.baseUrl, 'POST', `/
 /** "userId:role" of each member, in the server's order (join time). */
 const rolesOf = (chat: { members: Array<{ userId: string; role: string }> }) => chat.members.map((m) => `${m.userId}:${m.role}`);
 const roles = (...pairs: Array<[TestUser, string]>) => pairs.map(([u, role]) => `${u.id}:${role}`);
-const memberFor = (u: TestUser, role: string) => ({ userId: u.id, username: u.username, displayName: u.username, role, joinedAt: expect.any(String) });
+// Small chats carry each member's receipt cursors; nothing here sends receipts, so they stay 0.
+const memberFor = (u: TestUser, role: string) =>
+  ({ userId: u.id, username: u.username, displayName: u.username, role, joinedAt: expect.any(String), deliveredSeq: 0, readSeq: 0 });
 
 function expectError(res: { status: number; body: any }, status: number, code: string): void {
   expect({ status: res.status, code: res.body?.error?.code }).toEqual({ status, code });

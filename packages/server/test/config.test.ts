@@ -18,10 +18,16 @@ describe('configuration', () => {
     [{ PORT: '70000' }, 'PORT must be an integer from 0 to 65535'],
     [{ TOKEN_SECRET: 'short' }, 'TOKEN_SECRET must be at least 32 characters'],
     [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY must be true or false'],
-    [{ DATABASE_URL: 'postgres://localhost/parley' }, 'DATABASE_URL is set'],
-    [{ REDIS_URL: 'redis://localhost:6379' }, 'REDIS_URL is set'],
+    [{ DATABASE_URL: 'mysql://localhost/parley' }, 'DATABASE_URL must start with postgres:// or postgresql://'],
+    [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL is not a URL'],
+    [{ REDIS_URL: 'http://localhost:6379' }, 'REDIS_URL must start with redis:// or rediss://'],
   ])('refuses %o with a message naming it', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('selects PostgreSQL and Redis by URL', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://u@db/parley', REDIS_URL: 'redis://cache:6379', REDIS_PREFIX: 'chat' });
+    expect(config).toMatchObject({ databaseUrl: 'postgres://u@db/parley', redisUrl: 'redis://cache:6379', redisPrefix: 'chat' });
   });
 
   it('the server exits with status 2 and one clear line on a bad value', () => {

@@ -23,6 +23,8 @@ export type BusEvent = FrameEvent | RevokeEvent;
 
 /** Fan-out port: in-process for one node, Redis across nodes. Publish only after commit. */
 export interface Bus {
+  /** True when events also come from other nodes, and so may arrive out of commit order. */
+  readonly spansNodes: boolean;
   publish(events: BusEvent[]): void;
   subscribe(handler: (events: BusEvent[]) => void): void;
   close(): Promise<void>;

@@ -2,6 +2,7 @@ import type { Bus, BusEvent } from './Bus.js';
 
 /** One process: publishing hands the events straight to this node's gateway. */
 export class LocalBus implements Bus {
+  readonly spansNodes = false;
   private handlers: Array<(events: BusEvent[]) => void> = [];
 
   publish(events: BusEvent[]): void {

@@ -1,8 +1,9 @@
 import type { Chat, ChatMember } from '@parley/protocol';
 import { iso } from '../accounts/presentUser.js';
 import { presentMessage } from '../messages/presentMessage.js';
-import type { Db } from '../store/Store.js';
+import type { Context } from '../context.js';
 import type { ChatRow, MessageRow } from '../store/schema.js';
+import { unreadByMember } from './unreadByMember.js';
 
 /** Everything needed to present a chat to any of its members. */
 export interface ChatView {
@@ -13,14 +14,18 @@ export interface ChatView {
   unread: Map<string, number>;
 }
 
-/** Loads many chats in four queries, whatever their number or size; unread counts for `forUserId` only, or every member. */
-export async function loadChatViews(db: Db, chatIds: string[], forUserId?: string): Promise<ChatView[]> {
+/**
+ * Loads many chats in four queries, whatever their number or size; unread counts for `forUserId` only, or every member.
+ * Members carry their delivered/read cursors (for ticks) only in chats up to the receipts detail limit.
+ */
+export async function loadChatViews(ctx: Context, chatIds: string[], forUserId?: string): Promise<ChatView[]> {
   if (chatIds.length === 0) return [];
+  const db = ctx.store.db;
   const chats = await db.selectFrom('chats').selectAll().where('id', 'in', chatIds).execute();
   const members = await db
     .selectFrom('chat_members')
     .innerJoin('users', 'users.id', 'chat_members.user_id')
-    .select(['chat_id', 'user_id', 'role', 'joined_at', 'users.username', 'users.display_name'])
+    .select(['chat_id', 'user_id', 'role', 'joined_at', 'last_delivered_seq', 'last_read_seq', 'users.username', 'users.display_name'])
     .where('chat_id', 'in', chatIds)
     .orderBy('joined_at')
     .orderBy('user_id')
@@ -32,28 +37,28 @@ export async function loadChatViews(db: Db, chatIds: string[], forUserId?: strin
     .where('messages.chat_id', 'in', chatIds)
     .execute();
 
-  let unreadQuery = db
-    .selectFrom('chat_members as cm')
-    .innerJoin('messages as m', (join) =>
-      join.onRef('m.chat_id', '=', 'cm.chat_id').onRef('m.seq', '>', 'cm.last_read_seq').onRef('m.sender_id', '!=', 'cm.user_id'))
-    .select((eb) => ['cm.chat_id', 'cm.user_id', eb.fn.countAll<number>().as('n')])
-    .where('cm.chat_id', 'in', chatIds)
-    .where('m.deleted_at', 'is', null)
-    .groupBy(['cm.chat_id', 'cm.user_id']);
+  let unreadQuery = unreadByMember(db).where('cm.chat_id', 'in', chatIds);
   if (forUserId) unreadQuery = unreadQuery.where('cm.user_id', '=', forUserId);
   const unread = await unreadQuery.execute();
 
   const byChat = new Map<string, ChatView>();
   for (const chat of chats) byChat.set(chat.id, { chat, members: [], unread: new Map() });
   for (const u of unread) byChat.get(u.chat_id)?.unread.set(u.user_id, Number(u.n));
+  const size = new Map<string, number>();
+  for (const m of members) size.set(m.chat_id, (size.get(m.chat_id) ?? 0) + 1);
   for (const m of members) {
-    byChat.get(m.chat_id)?.members.push({
+    const member: ChatMember = {
       userId: m.user_id,
       username: m.username,
       displayName: m.display_name,
       role: m.role,
       joinedAt: iso(m.joined_at),
-    });
+    };
+    if (size.get(m.chat_id)! <= ctx.config.receiptsDetailMax) {
+      member.deliveredSeq = Number(m.last_delivered_seq);
+      member.readSeq = Number(m.last_read_seq);
+    }
+    byChat.get(m.chat_id)?.members.push(member);
   }
   for (const msg of lastMessages) {
     const view = byChat.get(msg.chat_id);

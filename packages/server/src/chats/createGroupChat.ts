@@ -26,7 +26,7 @@ export async function createGroupChat(ctx: Context, caller: Caller, body: GroupC
       .execute();
   });
   await publishChatChange(ctx, chatId);
-  const [view] = await loadChatViews(ctx.store.db, [chatId], caller.userId);
+  const [view] = await loadChatViews(ctx, [chatId], caller.userId);
   return presentChat(view!, caller.userId);
 }
 

@@ -32,6 +32,6 @@ export async function createPrivateChat(ctx: Context, caller: Caller, userId: st
     return { chatId: inserted.id, created: true };
   });
   if (created) await publishChatChange(ctx, chatId);
-  const [view] = await loadChatViews(ctx.store.db, [chatId], caller.userId);
+  const [view] = await loadChatViews(ctx, [chatId], caller.userId);
   return { chat: presentChat(view!, caller.userId), created };
 }

@@ -85,7 +85,7 @@ export async function leaveChat(ctx: Context, caller: Caller, chatId: string): P
 
 async function publishAndPresent(ctx: Context, caller: Caller, chatId: string): Promise<Chat> {
   await publishChatChange(ctx, chatId);
-  const [view] = await loadChatViews(ctx.store.db, [chatId], caller.userId);
+  const [view] = await loadChatViews(ctx, [chatId], caller.userId);
   return presentChat(view!, caller.userId);
 }
 

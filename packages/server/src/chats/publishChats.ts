@@ -4,7 +4,7 @@ import { loadChatViews, presentChat } from './chatViews.js';
 
 /** After a commit: every member gets the chat as they see it, and `removed` users learn they are out. */
 export async function publishChatChange(ctx: Context, chatId: string, removedUserIds: string[] = []): Promise<void> {
-  const [view] = await loadChatViews(ctx.store.db, [chatId]);
+  const [view] = await loadChatViews(ctx, [chatId]);
   const events: BusEvent[] = [];
   if (view) {
     for (const member of view.members) {

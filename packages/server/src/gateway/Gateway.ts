@@ -3,7 +3,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { CLOSE, type ClientFrame } from '@parley/protocol';
 import { AppError } from '../errors.js';
-import type { BusEvent } from '../bus/Bus.js';
+import type { BusEvent, FrameEvent } from '../bus/Bus.js';
+import { ChatOrder } from './ChatOrder.js';
 import type { Context } from '../context.js';
 import type { MessageWriter } from '../messages/MessageWriter.js';
 import { Connection } from './Connection.js';
@@ -19,11 +20,13 @@ export class Gateway {
   private readonly all = new Set<Connection>();
   private readonly deps: GatewayDeps;
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly order?: ChatOrder;
   private nextId = 1;
 
   constructor(private readonly ctx: Context, writer: MessageWriter) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: ctx.config.maxFrameBytes, perMessageDeflate: false });
     this.deps = { ctx, writer, register: (conn) => this.register(conn) };
+    if (ctx.bus.spansNodes) this.order = new ChatOrder((event) => this.send(event), ctx.config.orderHoldMs);
     ctx.bus.subscribe((events) => this.deliver(events));
     this.heartbeat = setInterval(() => this.beat(), ctx.config.heartbeatIntervalMs);
     this.heartbeat.unref();
@@ -46,6 +49,7 @@ export class Gateway {
   /** Tells every client to reconnect (elsewhere) and stops the heartbeat. */
   async close(): Promise<void> {
     clearInterval(this.heartbeat);
+    this.order?.close();
     for (const conn of this.all) conn.close(CLOSE.restarting, 'server restarting');
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
@@ -110,38 +114,50 @@ export class Gateway {
   }
 
   private register(conn: Connection): void {
+    // Closed while its token was checked: registering it now would leave it (and its user online) forever.
+    if (!this.all.has(conn)) return;
     const userId = conn.caller!.userId;
     let set = this.byUser.get(userId);
     if (!set) this.byUser.set(userId, (set = new Set()));
     set.add(conn);
     this.ctx.metrics.connections.inc();
+    this.ctx.presence.connected(userId);
   }
 
   private unregister(conn: Connection): void {
     this.all.delete(conn);
     if (!conn.caller) return;
     const set = this.byUser.get(conn.caller.userId);
-    if (set?.delete(conn)) this.ctx.metrics.connections.dec();
+    if (set?.delete(conn)) {
+      this.ctx.metrics.connections.dec();
+      this.ctx.presence.disconnected(conn.caller.userId);
+      this.ctx.typing.connectionClosed(conn.key);
+    }
     if (set?.size === 0) this.byUser.delete(conn.caller.userId);
   }
 
-  /** Serialises each frame once, however many sockets it goes to. */
   private deliver(events: BusEvent[]): void {
     for (const event of events) {
-      if (event.kind === 'revoke') {
-        for (const conn of this.byUser.get(event.userId) ?? []) {
-          if (conn.caller?.deviceId === event.deviceId) conn.close(CLOSE.sessionRevoked, 'session revoked');
-        }
+      if (event.kind === 'frame') {
+        if (this.order) this.order.accept(event);
+        else this.send(event);
         continue;
       }
-      let data: string | undefined;
-      for (const userId of event.userIds) {
-        const conns = this.byUser.get(userId);
-        if (!conns) continue;
-        data ??= JSON.stringify(event.frame);
-        for (const conn of conns) {
-          if (conn.key !== event.exceptConnection) conn.sendRaw(data);
-        }
+      for (const conn of this.byUser.get(event.userId) ?? []) {
+        if (conn.caller?.deviceId === event.deviceId) conn.close(CLOSE.sessionRevoked, 'session revoked');
+      }
+    }
+  }
+
+  /** Serialises each frame once, however many sockets it goes to. */
+  private send(event: FrameEvent): void {
+    let data: string | undefined;
+    for (const userId of event.userIds) {
+      const conns = this.byUser.get(userId);
+      if (!conns) continue;
+      data ??= JSON.stringify(event.frame);
+      for (const conn of conns) {
+        if (conn.key !== event.exceptConnection) conn.sendRaw(data);
       }
     }
   }

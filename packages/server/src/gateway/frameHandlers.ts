@@ -6,6 +6,8 @@ import { catchUp } from '../messages/catchUp.js';
 import type { MessageWriter } from '../messages/MessageWriter.js';
 import type { Context } from '../context.js';
 import type { Connection } from './Connection.js';
+import { receiptFrame } from '../receipts/receiptFrame.js';
+import { typingFrame } from '../typing/typingFrame.js';
 
 export interface GatewayDeps {
   ctx: Context;
@@ -48,4 +50,7 @@ export const FRAME_HANDLERS: { [T in ClientFrame['type']]: Handler<Extract<Clien
   ping(_deps, conn) {
     conn.send({ type: 'pong' });
   },
+
+  receipt: receiptFrame,
+  typing: typingFrame,
 };

@@ -4,6 +4,8 @@ import type { BusEvent } from '../bus/Bus.js';
 import type { Context } from '../context.js';
 import { appendMessages, type SendRequest } from './appendMessages.js';
 import { presentMessage } from './presentMessage.js';
+import { isUniqueViolation } from '../store/errors.js';
+import { withRetry } from '../store/withRetry.js';
 
 export type SendResult = { ok: true; message: Message } | { ok: false; error: AppError };
 
@@ -52,7 +54,14 @@ export class MessageWriter {
     let results: SendResult[];
     const events: BusEvent[] = [];
     try {
-      const outcomes = await this.ctx.store.transaction((trx) => appendMessages(trx, batch.map((b) => b.req)));
+      // Another node may store the same (chat, sender, clientMsgId) between our dedupe read and
+      // insert; the unique index refuses it, and a rerun finds that row and dedupes against it.
+      const outcomes = await withRetry(
+        () => this.ctx.store.transaction((trx) => appendMessages(trx, batch.map((b) => b.req))),
+        isUniqueViolation,
+        3,
+        1,
+      );
       results = outcomes.map((outcome, i) => {
         if (!outcome.ok) return outcome;
         const message = presentMessage(outcome.row);

@@ -1,7 +1,11 @@
+import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Store } from './Store.js';
 import { openSqliteStore } from './sqlite/SqliteStore.js';
+import { openPostgresStore } from './postgres/PostgresStore.js';
 
-export async function openStore(config: Config): Promise<Store> {
+/** DATABASE_URL selects PostgreSQL; otherwise the embedded SQLite file under DATA_DIR. */
+export async function openStore(config: Config, log: Logger): Promise<Store> {
+  if (config.databaseUrl) return openPostgresStore(config.databaseUrl, log);
   return openSqliteStore(config.dataDir);
 }

@@ -13,6 +13,7 @@ export interface Database {
   chat_members: ChatMembersTable;
   messages: MessagesTable;
   settings: SettingsTable;
+  receipt_log: ReceiptLogTable;
 }
 
 export interface UsersTable {
@@ -23,6 +24,12 @@ export interface UsersTable {
   avatar_url: string | null;
   about: string | null;
   created_at: number;
+  /** When the user was last online to others (last connection closed, or went invisible); null before that. */
+  last_seen_at: number | null;
+  privacy_online: Generated<'everyone' | 'contacts' | 'nobody'>;
+  privacy_last_seen: Generated<'everyone' | 'contacts' | 'nobody'>;
+  /** `online` unless the user chose `away` or invisible (`offline`). */
+  chosen_status: Generated<'online' | 'away' | 'offline'>;
 }
 
 /** One row per login session: a device logs in once and refreshes from then on. */
@@ -88,6 +95,16 @@ export interface MessagesTable {
 export interface SettingsTable {
   key: string;
   value: string;
+}
+
+/** One range of seqs a member got ('delivered') or read, and when; small chats only. */
+export interface ReceiptLogTable {
+  chat_id: string;
+  user_id: string;
+  kind: 'delivered' | 'read';
+  from_seq: number;
+  to_seq: number;
+  at: number;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { testEnv } from './server.js';
+import { backendEnv } from './backend.js';
 
 /** The built server, run exactly as `npm start` runs it: only a real process can be SIGKILLed. */
 const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
@@ -33,7 +34,7 @@ export async function freePort(): Promise<number> {
 export async function startChild(dataDir: string, port: number, env: Record<string, string> = {}): Promise<ChildServer> {
   // pino logs to stdout; 'warn' keeps a quiet run quiet but shows failed commits and slow consumers.
   const child = spawn(process.execPath, [MAIN], {
-    env: testEnv(dataDir, { PORT: String(port), LOG_LEVEL: 'warn', ...env }),
+    env: testEnv(dataDir, { PORT: String(port), LOG_LEVEL: 'warn', ...(await backendEnv(dataDir)), ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   live.add(child);

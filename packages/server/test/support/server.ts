@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import { buildParley, type Parley } from '../../src/app.js';
+import { backendEnv } from './backend.js';
 
 export interface TestServer {
   baseUrl: string;
@@ -29,9 +30,9 @@ export function testEnv(dataDir: string, env: Record<string, string> = {}): Reco
 
 export const tempDir = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'parley-test-'));
 
-/** A real server on an ephemeral port with its own SQLite file in a temp dir. */
+/** A real server on an ephemeral port with its own SQLite file (or PostgreSQL database) for `dataDir`. */
 export async function startServer(env: Record<string, string> = {}, dataDir = tempDir()): Promise<TestServer> {
-  const parley = await buildParley(loadConfig(testEnv(dataDir, env)));
+  const parley = await buildParley(loadConfig(testEnv(dataDir, { ...(await backendEnv(dataDir)), ...env })));
   await parley.app.listen({ port: 0, host: '127.0.0.1' });
   const address = parley.app.server.address();
   if (!address || typeof address === 'string') throw new Error('no port');

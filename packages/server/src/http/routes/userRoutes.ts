@@ -1,11 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { Device, Profile, ProfileUpdateBody, StatusBody, User } from '@parley/protocol';
+import { Device, Profile, ProfileUpdateBody, User } from '@parley/protocol';
 import type { Context } from '../../context.js';
 import { getProfile, searchUsers, updateProfile } from '../../accounts/profile.js';
 import { logout } from '../../accounts/logout.js';
 import { listDevices, revokeOwnDevice } from '../../accounts/devices.js';
-import { setStatus } from '../../accounts/status.js';
 import { presentUser } from '../../accounts/presentUser.js';
 import { bearer, errorReplies, IdParams } from '../schemas.js';
 
@@ -31,10 +30,6 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (ap
     schema: { tags, security: bearer, querystring: Type.Object({ search: Type.String({ minLength: 1, maxLength: 32 }) }),
       response: { 200: Type.Object({ users: Type.Array(User) }), ...errorReplies() } },
   }, async (request) => ({ users: (await searchUsers(ctx, request.query.search)).map(presentUser) }));
-
-  app.put('/users/me/status', {
-    schema: { tags, security: bearer, body: StatusBody, response: { 200: StatusBody, ...errorReplies() } },
-  }, async (request) => ({ status: setStatus(ctx, request.caller, request.body.status) }));
 
   app.get('/users/me/devices', { schema: { tags, security: bearer, response: { 200: Type.Object({ devices: Type.Array(Device) }), ...errorReplies() } } },
     async (request) => ({ devices: await listDevices(ctx, request.caller) }));

@@ -1,0 +1,33 @@
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { Kysely, PostgresDialect } from 'kysely';
+import type { Database } from '../schema.js';
+import type { Store } from '../Store.js';
+import { migrateToLatest } from '../migrate.js';
+import { isConnectionError, isTransientConflict, withRetry } from '../withRetry.js';
+
+// int8 (bigint) and numeric counts come back as strings by default; every such value here
+// (epoch ms, seqs, counts) fits a double exactly.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+/**
+ * PostgreSQL for deployments with several server processes. A commit returns only after the
+ * WAL is flushed (synchronous_commit on, the server default), so an acked message is durable.
+ */
+export async function openPostgresStore(databaseUrl: string, log: Logger, poolSize = 10): Promise<Store> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
+  // An idle client losing its connection (database restart) must not crash the process;
+  // the pool opens a fresh one for the next query.
+  pool.on('error', (err) => log.warn({ err: err.message }, 'postgres connection lost; reconnecting on next use'));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // A database still starting up (or restarting) is waited for, with a log line per try left to the caller.
+  await withRetry(() => migrateToLatest(db as Kysely<unknown>), isConnectionError, 30, 200);
+
+  return {
+    kind: 'postgres',
+    db,
+    // Two nodes bumping the same chats' counters can deadlock; PostgreSQL aborts one, which reruns.
+    transaction: (fn) => withRetry(() => db.transaction().execute(fn), isTransientConflict, 5, 5),
+    close: () => db.destroy(),
+  };
+}

@@ -1,0 +1,100 @@
+import crypto from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, createGroup, openPrivateChat, registerUser, type TestUser } from './support/api.js';
+import { clusterEnv } from './support/backend.js';
+import { freePort, startChild, type ChildServer } from './support/childServer.js';
+import { TestSocket } from './support/socket.js';
+import { tempDir } from './support/server.js';
+
+// Three server processes sharing one PostgreSQL database and one Redis: what a deployment
+// behind a load balancer runs.
+let nodes: ChildServer[] = [];
+const dataDir = tempDir();
+
+beforeAll(async () => {
+  // A generous hold makes the in-order assertion below deterministic on a loaded machine.
+  const env = { ...(await clusterEnv(dataDir)), ORDER_HOLD_MS: '2000' };
+  nodes = await Promise.all([0, 1, 2].map(async () => startChild(tempDir(), await freePort(), env)));
+});
+afterAll(async () => {
+  await Promise.all(nodes.map((n) => n.crash()));
+});
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+
+describe('three nodes sharing PostgreSQL and Redis', () => {
+  it('a user on one node chats 1:1 with a user on another', async () => {
+    const alice = await registerUser(nodes[0]!.baseUrl);
+    const bob = await registerUser(nodes[1]!.baseUrl); // accounts are shared: any node serves anyone
+    const chatId = await openPrivateChat(nodes[2]!.baseUrl, alice, bob);
+    const a = await TestSocket.connect(nodes[0]!.wsUrl, alice.accessToken);
+    const b = await TestSocket.connect(nodes[1]!.wsUrl, bob.accessToken);
+    const ack = await a.sendText(chatId, 'across nodes');
+    expect((await b.next((f) => f.type === 'message', 10_000, true)).message).toEqual(ack.message);
+    const reply = await b.sendText(chatId, 'and back');
+    expect((await a.next((f) => f.type === 'message', 10_000, true)).message).toEqual(reply.message);
+    a.close();
+    b.close();
+  });
+
+  it('a group spread over three nodes: every device gets every message exactly once, gapless, in seq order', async () => {
+    const users: TestUser[] = [];
+    for (let i = 0; i < 6; i++) users.push(await registerUser(nodes[i % 3]!.baseUrl, 'n'));
+    const chatId = await createGroup(nodes[0]!.baseUrl, users[0]!, users.slice(1), 'spread');
+    // Each user on two devices, on two different nodes.
+    const devices = await Promise.all(
+      users.flatMap((u, i) => [TestSocket.connect(nodes[i % 3]!.wsUrl, u.accessToken), TestSocket.connect(nodes[(i + 1) % 3]!.wsUrl, u.accessToken)]),
+    );
+    const perSender = 40;
+    const acks = await Promise.all(
+      users.map((_, i) => Promise.all(Array.from({ length: perSender }, (_, n) => devices[i * 2]!.sendText(chatId, `${i}:${n}:${crypto.randomUUID()}`)))),
+    );
+    const total = users.length * perSender;
+    const acked = acks.flat().map((f) => f.message);
+    expect(acked.map((m) => m.seq).sort((x, y) => x - y)).toEqual(range(total));
+
+    let outOfOrder = 0;
+    for (const [d, device] of devices.entries()) {
+      const ownAcks = d % 2 === 0 ? perSender : 0; // the first device of each user sent; it has those as acks
+      const frames = await device.waitForCount((f) => f.type === 'message', total - ownAcks, 20_000);
+      const seqs = frames.map((f) => f.message.seq);
+      outOfOrder += seqs.filter((s, i) => i > 0 && s < seqs[i - 1]!).length;
+      const all = [...seqs, ...(d % 2 === 0 ? acks[d / 2]!.map((f) => f.message.seq) : [])].sort((x, y) => x - y);
+      expect(all).toEqual(range(total)); // exactly once each, no gaps
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    for (const device of devices) expect(device.frames.filter((f) => f.type === 'message').length).toBeLessThanOrEqual(total);
+    expect(outOfOrder).toBe(0); // each node puts messages from the others back into seq order
+    console.log(`multi-node group: ${total} messages to ${devices.length} devices on 3 nodes, all in seq order`);
+
+    const first = await api(nodes[2]!.baseUrl, 'GET', `/chats/${chatId}/messages?after=0&limit=200`, undefined, users[5]!.accessToken);
+    const rest = await api(nodes[2]!.baseUrl, 'GET', `/chats/${chatId}/messages?after=200&limit=200`, undefined, users[5]!.accessToken);
+    expect([...first.body.messages, ...rest.body.messages].map((m: { seq: number }) => m.seq)).toEqual(range(total));
+    devices.forEach((d) => d.close());
+  });
+
+  it('seqs stay gapless when every node writes to one chat at once', async () => {
+    const users: TestUser[] = [];
+    for (let i = 0; i < 3; i++) users.push(await registerUser(nodes[i]!.baseUrl, 'w'));
+    const chatId = await createGroup(nodes[0]!.baseUrl, users[0]!, users.slice(1), 'contended');
+    const sockets = await Promise.all(users.map((u, i) => TestSocket.connect(nodes[i]!.wsUrl, u.accessToken)));
+    const acks = await Promise.all(sockets.map((s, i) => Promise.all(Array.from({ length: 150 }, (_, n) => s.sendText(chatId, `${i}-${n}`)))));
+    const seqs = acks.flat().map((f) => f.message.seq).sort((x, y) => x - y);
+    expect(seqs).toEqual(range(450));
+    sockets.forEach((s) => s.close());
+  });
+
+  it('rate limits are shared: a client that spent its budget on one node is refused by another', async () => {
+    const env = { ...(await clusterEnv(tempDir())), AUTH_RATE_PER_MIN: '4' };
+    const [a, b] = await Promise.all([0, 1].map(async () => startChild(tempDir(), await freePort(), env)));
+    const user = await registerUser(a.baseUrl, 'rl');
+    const login = (node: ChildServer) => api(node.baseUrl, 'POST', '/auth/login', { username: user.username, password: user.password });
+    // Each auth route has its own budget of 4 per minute: four logins across both nodes, then no more.
+    for (const node of [a, b, a, b]) expect((await login(node)).status).toBe(200);
+    const refused = await login(a);
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe('rate_limited');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    await Promise.all([a.crash(), b.crash()]);
+  });
+});

@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// `npm test`: provision what the suite needs, then run it on the embedded default and again on
+// PostgreSQL + Redis. Nothing is skipped silently: a missing dependency is installed (as root)
+// or named with the exact command to run.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+const postgresInstalled = () =>
+  fs.existsSync('/usr/lib/postgresql') && fs.readdirSync('/usr/lib/postgresql').some((v) => fs.existsSync(`/usr/lib/postgresql/${v}/bin/initdb`));
+
+const missing = [];
+if (!postgresInstalled()) missing.push('postgresql');
+if (!has('redis-server')) missing.push('redis-server');
+if (!has('nginx') && !fs.existsSync('/usr/sbin/nginx')) missing.push('nginx-light');
+if (missing.length > 0) {
+  const install = `apt-get update && apt-get install -y ${missing.join(' ')}`;
+  if (process.getuid?.() !== 0) {
+    console.error(`npm test needs ${missing.join(' and ')}. Install with:\n  sudo sh -c '${install}'`);
+    process.exit(1);
+  }
+  console.log(`Installing ${missing.join(', ')} (needed by the test suite)…`);
+  const result = spawnSync('sh', ['-c', install], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+const summary = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'parley-summary-')), 'runs.jsonl');
+const args = process.argv.slice(2);
+const runs = [
+  { name: 'embedded default (SQLite, in-process bus)', env: {} },
+  { name: 'PostgreSQL + Redis', env: { PARLEY_TEST_BACKEND: 'postgres' } },
+];
+let failedRuns = 0;
+for (const run of runs) {
+  console.log(`\n=== ${run.name} ===`);
+  const result = spawnSync('npx', ['vitest', 'run', ...args], {
+    stdio: 'inherit',
+    env: { ...process.env, ...run.env, PARLEY_SUMMARY_FILE: summary },
+  });
+  if (result.status !== 0) failedRuns++;
+}
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+for (const line of fs.existsSync(summary) ? fs.readFileSync(summary, 'utf8').trim().split('\n') : []) {
+  const counts = JSON.parse(line);
+  for (const key of Object.keys(totals)) totals[key] += counts[key];
+}
+if (failedRuns > 0 && totals.failed === 0) totals.failed = failedRuns; // a run that died before reporting
+console.log(`\nTotal: ${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
+process.exit(failedRuns > 0 ? 1 : 0);
