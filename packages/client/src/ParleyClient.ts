@@ -1,61 +1,139 @@
-import type {
-  AckFrame, Chat, ClientFrame, ErrorFrame, HistoryQuery, Message, MessageInput, ReadyFrame, ServerFrame, SyncedChat, User,
-} from '@parley/protocol';
+import type { Chat, HistoryQuery, Message, MessageInput, ReadyFrame, ServerFrame } from '@parley/protocol';
+import { Auth, type SessionEnded } from './Auth.js';
+import { DEFAULT_BACKOFF } from './backoff.js';
+import { ChatDirectory } from './ChatDirectory.js';
+import { checkContent } from './checkContent.js';
+import { Connector, type ConnectionState } from './Connector.js';
+import { Delivery, type DeliveryOptions } from './Delivery.js';
+import { Emitter } from './Emitter.js';
 import { ParleyError, requestJson } from './http.js';
+import { newClientMsgId } from './ids.js';
+import type { LocalMessage } from './Outbox.js';
+import type { ClientEvents, ParleyClientOptions } from './ParleyClientOptions.js';
+import type { Session } from './session.js';
+import type { StoredState } from './store/ClientStore.js';
+import { MemoryStore } from './store/MemoryStore.js';
+import { StoreWriter } from './store/StoreWriter.js';
+import type { Tick } from './Ticks.js';
+import type { OutgoingFrame } from './transport/Transport.js';
+import { webSocketTransport } from './transport/WebSocketTransport.js';
 
-type WebSocketLike = {
-  readyState: number;
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-  onopen: ((ev: unknown) => void) | null;
-  onmessage: ((ev: { data: unknown }) => void) | null;
-  onclose: ((ev: { code: number; reason: string }) => void) | null;
-  onerror: ((ev: unknown) => void) | null;
-};
-export type WebSocketConstructor = new (url: string) => WebSocketLike;
-
-export interface ParleyClientOptions {
-  /** The server's origin, e.g. http://127.0.0.1:3000 */
-  baseUrl: string;
-  /** Defaults to the global WebSocket (browsers) or the `ws` package (Node). */
-  WebSocket?: WebSocketConstructor;
-}
-
-export interface Session { user: User; accessToken: string; refreshToken: string; deviceId?: string }
-
-type Listener<F> = (frame: F) => void;
-type FrameOf<T extends ServerFrame['type']> = Extract<ServerFrame, { type: T }>;
+type FrameHandlers = { [T in ServerFrame['type']]: (frame: Extract<ServerFrame, { type: T }>) => void };
+const TYPING_REFRESH_MS = 3000;
 
 /**
- * The typed SDK: REST calls with the session's token, and one WebSocket for real-time
- * frames. `send` resolves with the stored message once the server acked it.
+ * The Parley SDK: REST calls with the session's tokens, and a connection that keeps itself
+ * up, catches up after every (re)connect, hands messages to the app in order exactly once,
+ * and sends what the app wrote across disconnects and restarts. See docs/sdk.md.
  */
 export class ParleyClient {
-  session?: Session;
-  private socket?: WebSocketLike;
-  private listeners = new Map<string, Set<Listener<never>>>();
-  private pendingAcks = new Map<string, { resolve: (m: Message) => void; reject: (e: Error) => void }>();
-  private pendingSync: Array<{ resolve: (chats: SyncedChat[]) => void; reject: (e: Error) => void }> = [];
+  private readonly events = new Emitter<ClientEvents>();
+  private readonly loaded: Promise<StoredState>;
+  private readonly writer: StoreWriter;
+  private readonly auth: Auth;
+  private readonly connector: Connector;
+  private readonly directory: ChatDirectory;
+  private readonly deliveryOptions: DeliveryOptions;
+  private delivery: Delivery;
+  /** The user whose outbox and cursors the store holds. */
+  private owner?: string;
+  private readonly typingSent = new Map<string, number>();
+  private waiters: Array<{ resolve(frame: ReadyFrame): void; reject(error: Error): void }> = [];
+  private lastReady?: ReadyFrame;
 
-  constructor(private readonly options: ParleyClientOptions) {}
+  constructor(options: ParleyClientOptions) {
+    const urls = typeof options.baseUrl === 'string' ? [options.baseUrl] : options.baseUrl;
+    if (urls.length === 0) throw new TypeError('baseUrl: give at least one server');
+    const store = options.store ?? new MemoryStore();
+    this.loaded = store.load();
+    this.loaded.catch((err: unknown) => this.report(err));
+    this.writer = new StoreWriter(store, this.loaded, (err) => this.report(err));
+    this.auth = new Auth(
+      (path, body) => requestJson(this.connector.url, 'POST', path, body),
+      (session) => void this.writer.run((s) => s.setSession(session)),
+      (why) => this.endSession(why),
+    );
+    const heartbeatMs = options.heartbeatMs ?? 15_000;
+    const transport = options.transport ?? webSocketTransport(options.WebSocket);
+    const backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+    this.connector = new Connector({ urls, transport, backoff, heartbeatMs, connectTimeoutMs: options.connectTimeoutMs ?? 10_000, random: Math.random }, {
+      accessToken: () => this.auth.accessToken(),
+      tokenExpired: () => this.auth.expired(),
+      sessionEnded: (why) => this.endSession(why),
+      ready: (frame) => this.onReady(frame),
+      frame: (frame) => (this.handlers[frame.type] as (f: ServerFrame) => void | undefined)?.(frame),
+      down: () => (this.delivery.linkDown(), this.typingSent.clear()),
+      state: (state) => this.events.emit('state', state),
+    });
+    this.directory = new ChatDirectory({
+      changed: (chat) => (this.delivery.ticks.setChat(chat), this.events.emit('chat', chat)),
+      removed: (chatId) => (this.delivery.forgetChat(chatId), this.events.emit('chat.removed', { chatId })),
+    });
+    this.deliveryOptions = { autoDeliver: options.autoDeliver ?? true, maxInFlight: options.maxInFlight ?? 100, syncTimeoutMs: Math.max(10_000, 2 * heartbeatMs) };
+    this.delivery = this.newDelivery();
+    void this.loaded.then((state) => this.restore(state), () => {});
+  }
 
-  async register(username: string, password: string, displayName?: string): Promise<Session> {
-    return (this.session = await requestJson<Session>(this.options.baseUrl, 'POST', '/auth/register', { username, password, displayName }));
+  private readonly handlers: FrameHandlers = {
+    ready: () => {},
+    pong: () => {},
+    ack: (f) => this.delivery.ack(f),
+    message: (f) => this.delivery.take(f.message.chatId, [f.message]),
+    synced: (f) => this.delivery.catchUp.synced(f),
+    error: (f) => this.delivery.error(f),
+    chat: (f) => this.directory.update(f.chat),
+    'chat.removed': (f) => this.directory.remove(f.chatId),
+    receipt: ({ type: _t, ...r }) => (this.delivery.ticks.receipt(r), this.events.emit('receipt', r)),
+    typing: ({ type: _t, ...t }) => this.events.emit('typing', t),
+    presence: ({ type: _t, ...p }) => this.events.emit('presence', p),
+  };
+
+  // --- Session -------------------------------------------------------------------------
+
+  /** The signed-in user and tokens: restored from the store, or set by register/login. */
+  get session(): Session | undefined {
+    return this.auth.session;
+  }
+
+  /** Adopts a session obtained elsewhere (`undefined` forgets it). */
+  set session(session: Session | undefined) {
+    if (session) void this.adopt(session);
+    else this.auth.clear();
+  }
+
+  async register(username: string, password: string, displayName?: string, deviceName?: string): Promise<Session> {
+    return this.adopt(await requestJson<Session>(this.connector.url, 'POST', '/auth/register', { username, password, displayName, deviceName }));
   }
 
   async login(username: string, password: string, deviceName?: string): Promise<Session> {
-    return (this.session = await requestJson<Session>(this.options.baseUrl, 'POST', '/auth/login', { username, password, deviceName }));
+    return this.adopt(await requestJson<Session>(this.connector.url, 'POST', '/auth/login', { username, password, deviceName }));
   }
 
-  /** Trades the refresh token for a new pair (the old one stops working). */
-  async refresh(): Promise<void> {
-    const session = this.requireSession();
-    const tokens = await requestJson<{ accessToken: string; refreshToken: string }>(this.options.baseUrl, 'POST', '/auth/refresh', { refreshToken: session.refreshToken });
-    this.session = { ...session, ...tokens };
+  /** Ends this device's session on the server and here; the outbox waits for this user's next login. */
+  async logout(): Promise<void> {
+    this.connector.stop();
+    await this.request('POST', '/auth/logout');
+    this.auth.clear();
+    this.rejectWaiters(new ParleyError(401, 'unauthorized', 'logged out'));
   }
 
-  request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    return requestJson<T>(this.options.baseUrl, method, path, body, this.session?.accessToken);
+  /** Trades the refresh token for a new pair now (the client also does this by itself). */
+  refresh(): Promise<void> {
+    return this.auth.refresh();
+  }
+
+  // --- REST ----------------------------------------------------------------------------
+
+  /** An authenticated call under /api/v1; on `token_expired` the token is refreshed and the call repeated once. */
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    await this.loaded;
+    try {
+      return await requestJson<T>(this.connector.url, method, path, body, this.auth.session?.accessToken);
+    } catch (err) {
+      if (!(err instanceof ParleyError && err.code === 'token_expired' && this.auth.session)) throw err;
+      await this.auth.refresh();
+      return requestJson<T>(this.connector.url, method, path, body, this.auth.session?.accessToken);
+    }
   }
 
   openPrivateChat(userId: string): Promise<Chat> {
@@ -66,8 +144,9 @@ export class ParleyClient {
     return this.request('POST', '/chats/group', { name, memberIds });
   }
 
+  /** The user's chats, most recently active first (also refreshes what `chat` events and ticks know). */
   async chats(): Promise<Chat[]> {
-    return (await this.request<{ chats: Chat[] }>('GET', '/users/me/chats')).chats;
+    return this.directory.refresh(async () => (await this.request<{ chats: Chat[] }>('GET', '/users/me/chats')).chats);
   }
 
   history(chatId: string, query: HistoryQuery = {}): Promise<{ messages: Message[]; hasMore: boolean }> {
@@ -75,106 +154,158 @@ export class ParleyClient {
     return this.request('GET', `/chats/${encodeURIComponent(chatId)}/messages?${params}`);
   }
 
-  /** Opens the WebSocket and authenticates; resolves on `ready`. */
+  // --- Real time -----------------------------------------------------------------------
+
+  get state(): ConnectionState {
+    return this.connector.state;
+  }
+
+  /**
+   * Starts connecting, and reconnecting until `close()`; resolves on the first `ready`.
+   * Rejects if the session ends first (say `unauthorized`) or the client is closed.
+   */
   async connect(): Promise<ReadyFrame> {
-    const session = this.requireSession();
-    const Impl = this.options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket ?? (await import('ws')).default as unknown as WebSocketConstructor;
-    const socket = new Impl(`${this.options.baseUrl.replace(/^http/, 'ws')}/api/v1/ws/chat`);
-    this.socket = socket;
-    let authError: ParleyError | undefined;
-    let ready = false;
-    return new Promise((resolve, reject) => {
-      socket.onopen = () => socket.send(JSON.stringify({ type: 'auth', token: session.accessToken }));
-      socket.onerror = () => reject(new ParleyError(0, 'network_error', 'WebSocket failed'));
-      socket.onclose = (ev) => {
-        const error = authError ?? new ParleyError(0, 'network_error', `WebSocket closed (${ev.code})`);
-        reject(error);
-        this.failPending(error);
-        this.emit({ type: 'closed', code: ev.code, reason: ev.reason } as never);
-      };
-      socket.onmessage = (ev) => {
-        const frame = JSON.parse(String(ev.data)) as ServerFrame;
-        if (frame.type === 'ready') {
-          ready = true;
-          resolve(frame);
-        } else if (frame.type === 'error' && !ready) {
-          // The server closes with 4001 right after this; report its reason, not the close.
-          authError = new ParleyError(401, frame.error.code, frame.error.message);
-        }
-        this.dispatch(frame);
-      };
+    await this.loaded;
+    this.auth.require();
+    if (this.state === 'ready' && this.lastReady) return this.lastReady;
+    const ready = new Promise<ReadyFrame>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    this.connector.start();
+    this.auth.start();
+    return ready;
+  }
+
+  /** Disconnects and stops every timer; resolves once the store holds everything written so far. */
+  async close(): Promise<void> {
+    this.connector.stop();
+    this.auth.stop();
+    this.delivery.stop();
+    this.rejectWaiters(new ParleyError(0, 'network_error', 'client closed'));
+    await this.writer.flushed();
+  }
+
+  /**
+   * Queues a message and returns it at once, status `sending`. It is stored before it goes
+   * out, and sent (again, same `clientMsgId`) until the server acks it, across reconnects
+   * and, with a persistent store, restarts. Throws only for content the server would never
+   * take (blank, over 16 KiB).
+   */
+  send(chatId: string, content: string | MessageInput, clientMsgId: string = newClientMsgId()): LocalMessage {
+    const input: MessageInput = typeof content === 'string' ? { type: 'text', content } : content;
+    checkContent(input.content);
+    const local: LocalMessage = {
+      clientMsgId, chatId, type: input.type, content: input.content, createdAt: new Date().toISOString(), status: 'sending',
+      ...(input.replyTo ? { replyTo: input.replyTo } : {}),
+    };
+    this.delivery.send(local);
+    return { ...local };
+  }
+
+  /** Resolves with the stored message once `clientMsgId` is acked; rejects if the server refuses it. */
+  sent(clientMsgId: string): Promise<Message> {
+    return this.delivery.outbox.whenSent(clientMsgId);
+  }
+
+  /** Messages not acked yet, oldest first. */
+  pending(): LocalMessage[] {
+    return this.delivery.outbox.entries();
+  }
+
+  /** The highest seq of the chat up to which every message was handed to the app. */
+  cursor(chatId: string): number {
+    return this.delivery.timeline.cursor(chatId);
+  }
+
+  /** The sender's-view status of any message, from the member cursors this client knows. */
+  statusOf(message: Pick<Message, 'chatId' | 'seq' | 'senderId'>): Tick {
+    return this.delivery.ticks.statusOf(message.chatId, message.seq, message.senderId);
+  }
+
+  markDelivered(chatId: string, seq: number): void {
+    this.delivery.mark(chatId, seq, 'delivered');
+  }
+
+  /** Marks everything up to `seq` read (and so delivered). */
+  markRead(chatId: string, seq: number): void {
+    this.delivery.mark(chatId, seq, 'read');
+  }
+
+  /** Call on every keystroke: `start` goes out at most every 3 s, and not while disconnected. */
+  startTyping(chatId: string): void {
+    const last = this.typingSent.get(chatId);
+    if (last !== undefined && Date.now() - last < TYPING_REFRESH_MS) return;
+    if (this.trySend({ type: 'typing', chatId, state: 'start' })) this.typingSent.set(chatId, Date.now());
+  }
+
+  stopTyping(chatId: string): void {
+    if (this.typingSent.delete(chatId)) this.trySend({ type: 'typing', chatId, state: 'stop' });
+  }
+
+  on<K extends keyof ClientEvents>(type: K, listener: (payload: ClientEvents[K]) => void): () => void {
+    return this.events.on(type, listener);
+  }
+
+  // --- Inside --------------------------------------------------------------------------
+
+  private newDelivery(): Delivery {
+    const link = { send: (f: OutgoingFrame) => this.trySend(f), restart: (reason: string) => this.connector.restart(reason) };
+    return new Delivery(link, this.writer, this.events, () => this.auth.session?.user.id, this.deliveryOptions);
+  }
+
+  private restore(state: StoredState): void {
+    const mine = this.auth.session?.user.id;
+    this.owner = state.owner;
+    // A session set before the store loaded wins; a stranger's data goes.
+    if (mine && state.owner && state.owner !== mine) return this.changeOwner(mine);
+    if (!mine && state.session) this.auth.restore(state.session);
+    this.delivery.restore(state);
+  }
+
+  private async adopt(session: Session): Promise<Session> {
+    this.auth.set(session);
+    await this.loaded;
+    if (this.owner && this.owner !== session.user.id) this.changeOwner(session.user.id);
+    this.owner = session.user.id;
+    return session;
+  }
+
+  /** Another user signs in on this store: the previous user's outbox and cursors are dropped. */
+  private changeOwner(userId: string): void {
+    this.delivery.stop();
+    this.delivery = this.newDelivery();
+    this.directory.clear();
+    this.owner = userId;
+    void this.writer.run(async (store) => {
+      await store.clear();
+      if (this.auth.session) await store.setSession(this.auth.session);
     });
   }
 
-  get isOpen(): boolean {
-    return this.socket?.readyState === 1;
+  private onReady(frame: ReadyFrame): void {
+    this.lastReady = frame;
+    for (const w of this.waiters.splice(0)) w.resolve(frame);
+    this.delivery.linkUp();
+    this.chats().catch((err: unknown) => this.report(err));
   }
 
-  /** Sends over the WebSocket; resolves with the stored message when acked. */
-  send(chatId: string, message: MessageInput, clientMsgId: string = crypto.randomUUID()): Promise<Message> {
-    return new Promise((resolve, reject) => {
-      this.sendFrame({ type: 'send', clientMsgId, chatId, message });
-      this.pendingAcks.set(clientMsgId, { resolve, reject });
-    });
+  private trySend(frame: OutgoingFrame): boolean {
+    if (this.state !== 'ready') return false;
+    this.connector.send(frame);
+    return true;
   }
 
-  /** Asks for everything after the given per-chat cursors. */
-  sync(cursors: Record<string, number>, limit?: number): Promise<SyncedChat[]> {
-    return new Promise((resolve, reject) => {
-      this.sendFrame(limit ? { type: 'sync', cursors, limit } : { type: 'sync', cursors });
-      this.pendingSync.push({ resolve, reject });
-    });
+  private endSession(why: SessionEnded): void {
+    this.connector.stop();
+    this.auth.clear();
+    this.rejectWaiters(new ParleyError(401, why.code, why.message));
+    this.events.emit('session.ended', why);
   }
 
-  on<T extends ServerFrame['type'] | 'closed'>(type: T, listener: Listener<T extends ServerFrame['type'] ? FrameOf<T> : { code: number; reason: string }>): () => void {
-    let set = this.listeners.get(type);
-    if (!set) this.listeners.set(type, (set = new Set()));
-    set.add(listener as Listener<never>);
-    return () => set.delete(listener as Listener<never>);
+  private rejectWaiters(error: Error): void {
+    for (const w of this.waiters.splice(0)) w.reject(error);
   }
 
-  close(): void {
-    this.socket?.close(1000);
-  }
-
-  sendFrame(frame: ClientFrame): void {
-    if (!this.socket || !this.isOpen) throw new ParleyError(0, 'network_error', 'not connected');
-    this.socket.send(JSON.stringify(frame));
-  }
-
-  private dispatch(frame: ServerFrame): void {
-    if (frame.type === 'ack') this.settleAck(frame);
-    else if (frame.type === 'error' && frame.ref) this.settleError(frame);
-    // Frames are answered in order, so an unreferenced error belongs to the oldest pending sync.
-    else if (frame.type === 'error') this.pendingSync.shift()?.reject(new ParleyError(0, frame.error.code, frame.error.message));
-    else if (frame.type === 'synced') this.pendingSync.shift()?.resolve(frame.chats);
-    this.emit(frame);
-  }
-
-  private settleAck(frame: AckFrame): void {
-    this.pendingAcks.get(frame.clientMsgId)?.resolve(frame.message);
-    this.pendingAcks.delete(frame.clientMsgId);
-  }
-
-  private settleError(frame: ErrorFrame): void {
-    const pending = this.pendingAcks.get(frame.ref!);
-    if (!pending) return;
-    this.pendingAcks.delete(frame.ref!);
-    pending.reject(new ParleyError(0, frame.error.code, frame.error.message));
-  }
-
-  private emit(frame: ServerFrame): void {
-    for (const listener of this.listeners.get(frame.type) ?? []) (listener as Listener<ServerFrame>)(frame);
-  }
-
-  private failPending(error: Error): void {
-    for (const pending of this.pendingAcks.values()) pending.reject(error);
-    this.pendingAcks.clear();
-    for (const pending of this.pendingSync.splice(0)) pending.reject(error);
-  }
-
-  private requireSession(): Session {
-    if (!this.session) throw new ParleyError(401, 'unauthorized', 'log in or register first');
-    return this.session;
+  private report(err: unknown): void {
+    const error = err instanceof ParleyError ? err : new ParleyError(0, 'internal_error', err instanceof Error ? err.message : String(err));
+    this.events.emit('error', error);
   }
 }

@@ -11,13 +11,21 @@ export class ParleyError extends Error {
   }
 }
 
+/** A request that hangs (a dead link) must fail in time: a token refresh waits on it. */
+const TIMEOUT_MS = 30_000;
+
 export async function requestJson<T>(baseUrl: string, method: string, path: string, body?: unknown, token?: string): Promise<T> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (token) headers.authorization = `Bearer ${token}`;
   let res: Response;
   try {
-    res = await fetch(`${baseUrl}/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    res = await fetch(`${baseUrl}/api/v1${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
   } catch (err) {
     throw new ParleyError(0, 'network_error', err instanceof Error ? err.message : String(err));
   }

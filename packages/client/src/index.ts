@@ -1,3 +1,16 @@
-export { ParleyClient, type ParleyClientOptions, type Session, type WebSocketConstructor } from './ParleyClient.js';
+/** The SDK for browsers and Node. Node-only parts (FileStore) are in `@parley/client/node`. */
+export { ParleyClient } from './ParleyClient.js';
+export type { ClientEvents, ParleyClientOptions } from './ParleyClientOptions.js';
+export type { ConnectionState } from './Connector.js';
+export type { SessionEnded } from './Auth.js';
+export type { LocalMessage, MessageStatus } from './Outbox.js';
+export type { Tick } from './Ticks.js';
+export type { Session } from './session.js';
 export { ParleyError } from './http.js';
+export { backoffDelay, type BackoffOptions } from './backoff.js';
+export type { ClientStore, OutboxEntry, StoredSession, StoredState } from './store/ClientStore.js';
+export { MemoryStore } from './store/MemoryStore.js';
+export { IndexedDBStore } from './store/IndexedDBStore.js';
+export type { OutgoingFrame, Transport, TransportFactory, TransportHandlers, TransportOptions } from './transport/Transport.js';
+export { webSocketTransport, type WebSocketConstructor, type WebSocketLike } from './transport/WebSocketTransport.js';
 export type * from '@parley/protocol';

@@ -11,6 +11,7 @@ import { createTokens, loadTokenSecret } from './accounts/tokens.js';
 import { createMetrics } from './metrics.js';
 import { Presence } from './presence/Presence.js';
 import { LocalConnectionTracker } from './presence/LocalConnectionTracker.js';
+import { RedisConnectionTracker } from './presence/RedisConnectionTracker.js';
 import { Typing } from './typing/Typing.js';
 import { MessageWriter } from './messages/MessageWriter.js';
 import { ReceiptWriter } from './receipts/ReceiptWriter.js';
@@ -41,6 +42,10 @@ export async function buildParley(config: Config): Promise<Parley> {
   const store = await openStore(config, log);
   const secret = await loadTokenSecret(store.db, config.tokenSecret);
   const bus = await openBus(config, log);
+  // With several nodes, connections are counted in Redis so presence is the same from every node.
+  const tracker = config.redisUrl
+    ? await RedisConnectionTracker.open(config.redisUrl, config.redisPrefix, config.presenceGraceMs, config.presenceNodeTtlMs, log)
+    : new LocalConnectionTracker(config.presenceGraceMs);
   const ctx: Context = {
     config,
     store,
@@ -48,7 +53,7 @@ export async function buildParley(config: Config): Promise<Parley> {
     tokens: createTokens(secret, config.accessTokenTtlSec, config.refreshTokenTtlSec),
     metrics: createMetrics(),
     log,
-    presence: new Presence({ store, bus, log }, new LocalConnectionTracker(config.presenceGraceMs)),
+    presence: new Presence({ store, bus, log }, tracker),
     typing: new Typing(bus, config.typingTtlMs),
     receipts: new ReceiptWriter({ config, store, bus, log }),
   };

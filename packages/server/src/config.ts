@@ -33,6 +33,8 @@ export interface Config {
   receiptsDetailMax: number;
   /** A user whose last connection closed stays online this long, so a reconnect does not flap. */
   presenceGraceMs: number;
+  /** With Redis: a node that stops heartbeating for this long is dead, and its users go offline. */
+  presenceNodeTtlMs: number;
   /** A typing indicator without a refreshing `start` stops after this long. */
   typingTtlMs: number;
   /** How long a node holds a message that arrived ahead of a missing seq (several nodes only). */
@@ -105,6 +107,7 @@ export function loadConfig(env: Env = process.env): Config {
     receiptsDetailMax: int(env, 'RECEIPTS_DETAIL_MAX', 256, 2),
     presenceGraceMs: int(env, 'PRESENCE_GRACE_MS', 5000, 0),
     typingTtlMs: int(env, 'TYPING_TTL_MS', 5000, 100),
+    presenceNodeTtlMs: int(env, 'PRESENCE_NODE_TTL_MS', 15_000, 300),
     orderHoldMs: int(env, 'ORDER_HOLD_MS', 50, 0, 10_000),
   };
 }

@@ -9,11 +9,13 @@ import { tempDir } from './support/server.js';
 // Three server processes sharing one PostgreSQL database and one Redis: what a deployment
 // behind a load balancer runs.
 let nodes: ChildServer[] = [];
+let clusterNodeEnv: Record<string, string> = {};
 const dataDir = tempDir();
 
 beforeAll(async () => {
   // A generous hold makes the in-order assertion below deterministic on a loaded machine.
-  const env = { ...(await clusterEnv(dataDir)), ORDER_HOLD_MS: '2000' };
+  const env = { ...(await clusterEnv(dataDir)), ORDER_HOLD_MS: '2000', PRESENCE_GRACE_MS: '300', PRESENCE_NODE_TTL_MS: '1500' };
+  clusterNodeEnv = env;
   nodes = await Promise.all([0, 1, 2].map(async () => startChild(tempDir(), await freePort(), env)));
 });
 afterAll(async () => {
@@ -96,5 +98,36 @@ describe('three nodes sharing PostgreSQL and Redis', () => {
     expect(refused.body.error.code).toBe('rate_limited');
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     await Promise.all([a.crash(), b.crash()]);
+  });
+
+  it('presence spans nodes: online while any device on any node is connected; a dead node\'s users go offline', async () => {
+    const [xavier, wendy] = [await registerUser(nodes[0]!.baseUrl, 'p'), await registerUser(nodes[0]!.baseUrl, 'p')];
+    await openPrivateChat(nodes[0]!.baseUrl, xavier, wendy); // chat peers see each other's presence
+    const watch = await TestSocket.connect(nodes[2]!.wsUrl, wendy.accessToken);
+    const isX = (status: string) => (f: { type: string; userId?: string; status?: string }) => f.type === 'presence' && f.userId === xavier.id && f.status === status;
+
+    const onA = await TestSocket.connect(nodes[0]!.wsUrl, xavier.accessToken);
+    await watch.next(isX('online'), 10_000, true);
+    const onB = await TestSocket.connect(nodes[1]!.wsUrl, xavier.accessToken);
+    onA.close();
+    await new Promise((r) => setTimeout(r, 1200)); // well past the 300 ms grace
+    expect(watch.frames.filter(isX('offline'))).toEqual([]);
+    const seen = await api(nodes[2]!.baseUrl, 'GET', `/users/${xavier.id}/presence`, undefined, wendy.accessToken);
+    expect(seen.body.status).toBe('online');
+    onB.close();
+    const offline = await watch.next(isX('offline'), 10_000, true);
+    expect(offline.lastSeen).toEqual(expect.any(String));
+
+    // A node that dies without a word: its users go offline once its heartbeat key expires.
+    const doomed = await startChild(tempDir(), await freePort(), clusterNodeEnv);
+    const before = watch.frames.length;
+    const onDoomed = await TestSocket.connect(doomed.wsUrl, xavier.accessToken);
+    await watch.next((f) => isX('online')(f) && watch.frames.indexOf(f) >= before, 10_000, true);
+    const killedAt = Date.now();
+    await doomed.crash();
+    await watch.next((f) => isX('offline')(f) && watch.frames.indexOf(f) > before, 15_000, true);
+    console.log(`presence: a killed node's user went offline ${Date.now() - killedAt} ms after SIGKILL (node TTL 1500 ms)`);
+    void onDoomed;
+    watch.close();
   });
 });

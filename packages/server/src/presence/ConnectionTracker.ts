@@ -3,8 +3,8 @@ export type ConnectionChange = (userId: string, online: boolean, at: number) => 
 
 /**
  * Which users count as connected: they hold a connection, or lost their last one less than
- * the grace period ago, so a quick reconnect does not flap. In process for one node today;
- * a Redis implementation will count connections across nodes behind the same interface.
+ * the grace period ago, so a quick reconnect does not flap. In process for one node
+ * (LocalConnectionTracker), or across nodes through Redis (RedisConnectionTracker).
  */
 export interface ConnectionTracker {
   /** An authenticated connection of `userId` opened. */
@@ -15,8 +15,8 @@ export interface ConnectionTracker {
   connectedAmong(userIds: string[]): Promise<Set<string>>;
   /** The one listener for transitions: first connection in, grace period over after the last one out. */
   onChange(listener: ConnectionChange): void;
-  /** Users connected through this node or in their grace period here, for the last-seen stamp at shutdown. */
-  usersHere(): string[];
+  /** Users connected only through this node (or in their grace period here), for the last-seen stamp at shutdown. */
+  usersHere(): Promise<string[]>;
   /** Stops the grace timers; connects and disconnects after this are ignored. */
-  close(): void;
+  close(): Promise<void> | void;
 }

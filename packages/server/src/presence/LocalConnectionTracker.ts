@@ -51,7 +51,7 @@ export class LocalConnectionTracker implements ConnectionTracker {
     this.listener = listener;
   }
 
-  usersHere(): string[] {
+  async usersHere(): Promise<string[]> {
     return [...this.counts.keys(), ...this.leaving.keys()];
   }
 

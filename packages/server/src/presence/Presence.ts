@@ -93,8 +93,8 @@ export class Presence {
 
   /** Waits for changes in flight, then stamps everyone still online here as last seen now. */
   async close(): Promise<void> {
-    const here = this.tracker.usersHere();
-    this.tracker.close();
+    const here = await this.tracker.usersHere();
+    await this.tracker.close();
     await Promise.all(this.queues.values());
     await stampLastSeen(this.deps.store.db, here, Date.now());
   }

@@ -1,0 +1,114 @@
+import type { ErrorBody } from '@parley/protocol';
+import { ParleyError } from './http.js';
+import { refreshTime, type Session } from './session.js';
+import type { StoredSession } from './store/ClientStore.js';
+
+export interface SessionEnded extends ErrorBody {
+  /** True when the server revoked the session (logout elsewhere, device removed: close 4003). */
+  revoked: boolean;
+}
+
+/** After a refresh that failed on the network, try again this much later. */
+const RETRY_MS = 5000;
+
+/**
+ * The session's tokens: refreshed at 80% of the access token's lifetime while the client runs,
+ * before a connection attempt when due, and after the server says `token_expired`. Refreshes
+ * are single-flight: a refresh token works once, and presenting it twice revokes the session.
+ */
+export class Auth {
+  private current?: StoredSession;
+  private refreshing?: Promise<void>;
+  private stale = false;
+  private timer?: ReturnType<typeof setTimeout>;
+  private running = false;
+
+  constructor(
+    private readonly post: <T>(path: string, body: unknown) => Promise<T>,
+    private readonly persist: (session: StoredSession | undefined) => void,
+    private readonly ended: (why: SessionEnded) => void,
+  ) {}
+
+  get session(): Session | undefined {
+    if (!this.current) return undefined;
+    const { refreshAt: _refreshAt, ...session } = this.current;
+    return session;
+  }
+
+  /** A session just received from the server (or given by the app). */
+  set(session: Session | StoredSession): void {
+    const { refreshAt: _old, ...plain } = session as StoredSession;
+    const refreshAt = refreshTime(plain.accessToken);
+    this.current = refreshAt === undefined ? plain : { ...plain, refreshAt };
+    this.stale = false;
+    this.persist(this.current);
+    this.schedule(refreshAt);
+  }
+
+  /** A session read back from the store. */
+  restore(session: StoredSession): void {
+    this.current = session;
+  }
+
+  clear(): void {
+    this.stop();
+    this.current = undefined;
+    this.persist(undefined);
+  }
+
+  /** The server refused the access token as expired. */
+  expired(): void {
+    this.stale = true;
+  }
+
+  async accessToken(): Promise<string> {
+    const s = this.require();
+    if (this.stale || (s.refreshAt !== undefined && Date.now() >= s.refreshAt)) await this.refresh();
+    return this.require().accessToken;
+  }
+
+  refresh(): Promise<void> {
+    this.refreshing ??= this.exchange().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  /** Keeps the token fresh in the background until `stop()`. */
+  start(): void {
+    this.running = true;
+    this.schedule(this.current?.refreshAt);
+  }
+
+  stop(): void {
+    this.running = false;
+    clearTimeout(this.timer);
+  }
+
+  private schedule(at: number | undefined): void {
+    clearTimeout(this.timer);
+    if (!this.running || at === undefined) return;
+    this.timer = setTimeout(() => {
+      // Success reschedules through `set`.
+      this.refresh().catch(() => this.schedule(Date.now() + RETRY_MS));
+    }, Math.max(0, at - Date.now()));
+  }
+
+  require(): StoredSession {
+    if (!this.current) throw new ParleyError(401, 'unauthorized', 'log in or register first');
+    return this.current;
+  }
+
+  private async exchange(): Promise<void> {
+    const before = this.require();
+    let tokens: { accessToken: string; refreshToken: string };
+    try {
+      tokens = await this.post('/auth/refresh', { refreshToken: before.refreshToken });
+    } catch (err) {
+      if (err instanceof ParleyError && err.status === 401 && this.current === before) {
+        this.ended({ code: err.code === 'network_error' ? 'unauthorized' : err.code, message: err.message, revoked: false });
+      }
+      throw err;
+    }
+    // A logout or another login meanwhile wins over this answer.
+    if (this.current === before) this.set({ ...before, ...tokens });
+  }
+}

@@ -1,0 +1,153 @@
+import { CLOSE, type ErrorBody, type ReadyFrame, type ServerFrame } from '@parley/protocol';
+import { backoffDelay, type BackoffOptions } from './backoff.js';
+import { Heartbeat } from './Heartbeat.js';
+import type { OutgoingFrame, Transport, TransportFactory } from './transport/Transport.js';
+
+export type ConnectionState = 'connecting' | 'ready' | 'reconnecting' | 'offline';
+
+export interface ConnectorOptions {
+  urls: string[];
+  transport: TransportFactory;
+  backoff: BackoffOptions;
+  heartbeatMs: number;
+  connectTimeoutMs: number;
+  random: () => number;
+}
+
+/** What the connector needs from the client around it. */
+export interface ConnectorHooks {
+  /** A usable access token; refreshes first if it is about to expire. Throws to fail the attempt. */
+  accessToken(): Promise<string>;
+  /** The server said the token expired: the next `accessToken()` must refresh. */
+  tokenExpired(): void;
+  /** The session cannot continue (revoked, or a token the server refuses): go offline for good. */
+  sessionEnded(error: ErrorBody & { revoked: boolean }): void;
+  ready(frame: ReadyFrame): void;
+  frame(frame: ServerFrame): void;
+  /** A ready link was lost (it is not called for attempts that never became ready). */
+  down(): void;
+  state(state: ConnectionState): void;
+}
+
+/**
+ * The connection state machine: `connecting → ready`, on loss `reconnecting → ready` with
+ * exponential backoff and full jitter, a heartbeat that drops a silent link, a time limit on
+ * each attempt, and failover across the server URLs. `offline` only by `stop()` or when the
+ * session ends. Each attempt gets a generation number; events of an older link are ignored.
+ */
+export class Connector {
+  state: ConnectionState = 'offline';
+  /** The server the current (or next) link goes to; REST calls follow it. */
+  url: string;
+  private index = 0;
+  private attempt = 0;
+  private generation = 0;
+  private link?: Transport;
+  private retryTimer?: ReturnType<typeof setTimeout>;
+  private attemptTimer?: ReturnType<typeof setTimeout>;
+  private readonly heartbeat: Heartbeat;
+
+  constructor(private readonly options: ConnectorOptions, private readonly hooks: ConnectorHooks) {
+    this.url = options.urls[0]!;
+    this.heartbeat = new Heartbeat(options.heartbeatMs, () => this.send({ type: 'ping' }), () => this.lose(this.generation, 1006, 'heartbeat timeout'));
+  }
+
+  start(): void {
+    if (this.state !== 'offline') return;
+    this.attempt = 0;
+    this.setState('connecting');
+    void this.open();
+  }
+
+  stop(): void {
+    this.generation++;
+    this.clear();
+    this.setState('offline');
+  }
+
+  send(frame: OutgoingFrame): void {
+    if (this.state === 'ready') this.link?.send(frame);
+  }
+
+  /** Drops the current link and reconnects (after a frame the link cannot recover from). */
+  restart(reason: string): void {
+    if (this.state === 'ready') this.lose(this.generation, 1006, reason);
+  }
+
+  private async open(): Promise<void> {
+    const generation = ++this.generation;
+    let token: string;
+    try {
+      token = await this.hooks.accessToken();
+    } catch {
+      // Refresh failed on the network (a refused session has ended it already).
+      if (generation === this.generation && this.state !== 'offline') this.retry(false);
+      return;
+    }
+    if (generation !== this.generation) return;
+    let authError: ErrorBody | undefined;
+    const current = () => generation === this.generation;
+    this.attemptTimer = setTimeout(() => this.lose(generation, 1006, 'connect timeout'), this.options.connectTimeoutMs);
+    this.link = this.options.transport({ baseUrl: this.url, accessToken: token }, {
+      frame: (frame) => {
+        if (!current()) return;
+        this.heartbeat.seen();
+        if (frame.type === 'ready') this.onReady(frame);
+        else if (this.state !== 'ready' && frame.type === 'error') authError = frame.error;
+        else if (this.state === 'ready') this.hooks.frame(frame);
+      },
+      close: (code, reason) => this.lose(generation, code, reason, authError),
+    });
+  }
+
+  private onReady(frame: ReadyFrame): void {
+    clearTimeout(this.attemptTimer);
+    this.attempt = 0;
+    this.setState('ready');
+    this.heartbeat.start();
+    this.hooks.ready(frame);
+  }
+
+  private lose(generation: number, code: number, reason: string, authError?: ErrorBody): void {
+    if (generation !== this.generation || this.state === 'offline') return;
+    this.generation++;
+    const wasReady = this.state === 'ready';
+    this.clear();
+    if (wasReady) this.hooks.down();
+    if (code === CLOSE.sessionRevoked) {
+      this.hooks.sessionEnded({ code: 'unauthorized', message: reason || 'session revoked', revoked: true });
+      return;
+    }
+    if (code === CLOSE.unauthorized && authError?.code !== 'token_expired') {
+      this.hooks.sessionEnded({ ...(authError ?? { code: 'unauthorized', message: reason }), revoked: false });
+      return;
+    }
+    if (code === CLOSE.unauthorized) this.hooks.tokenExpired();
+    // A server going away, or one we could not reach, is worth leaving for the next one.
+    this.retry(code === CLOSE.restarting || !wasReady);
+  }
+
+  private retry(failover: boolean): void {
+    if (failover) {
+      this.index = (this.index + 1) % this.options.urls.length;
+      this.url = this.options.urls[this.index]!;
+    }
+    this.setState('reconnecting');
+    const delay = backoffDelay(this.attempt++, this.options.backoff, this.options.random);
+    this.retryTimer = setTimeout(() => void this.open(), delay);
+  }
+
+  private clear(): void {
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.attemptTimer);
+    this.heartbeat.stop();
+    this.link?.close();
+    this.link = undefined;
+  }
+
+  private setState(state: ConnectionState): void {
+    if (state === this.state) return;
+    this.state = state;
+    this.hooks.state(state);
+  }
+}

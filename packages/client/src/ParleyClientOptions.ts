@@ -1,0 +1,49 @@
+import type { Chat, Message, PresenceFrame, ReceiptUpdateFrame, TypingUpdateFrame } from '@parley/protocol';
+import type { SessionEnded } from './Auth.js';
+import type { BackoffOptions } from './backoff.js';
+import type { ConnectionState } from './Connector.js';
+import type { ParleyError } from './http.js';
+import type { LocalMessage } from './Outbox.js';
+import type { ClientStore } from './store/ClientStore.js';
+import type { TransportFactory } from './transport/Transport.js';
+import type { WebSocketConstructor } from './transport/WebSocketTransport.js';
+
+export interface ParleyClientOptions {
+  /** The server's origin, e.g. `http://127.0.0.1:3000`; several to fail over between, in order. */
+  baseUrl: string | string[];
+  /** Keeps the session, the outbox and the chat cursors. Default: `MemoryStore` (nothing survives the process). */
+  store?: ClientStore;
+  /** How to reach the server in real time. Default: `webSocketTransport()`. */
+  transport?: TransportFactory;
+  /** Shortcut for `transport: webSocketTransport(WebSocket)`. */
+  WebSocket?: WebSocketConstructor;
+  /** Ping interval; a dead link is found within 1.5 × this. Default 15 000. */
+  heartbeatMs?: number;
+  /** Time for one connection attempt to reach `ready`. Default 10 000. */
+  connectTimeoutMs?: number;
+  /** Reconnect delays. Default base 500 ms, cap 30 s. */
+  backoff?: Partial<BackoffOptions>;
+  /** Mark every message handed to the app as delivered. Default true. */
+  autoDeliver?: boolean;
+  /** Unacked sends on the wire at once. Default 100. */
+  maxInFlight?: number;
+}
+
+/** Events and what their listeners receive. */
+export interface ClientEvents {
+  state: ConnectionState;
+  /** Every message of every chat, own ones included: in seq order per chat, each once, no gaps. */
+  message: Message;
+  /** An own message sent from this client changed status: sent, delivered, read or failed. */
+  status: LocalMessage;
+  /** A chat was created, joined or changed (also after each reconnect, for chats that changed). */
+  chat: Chat;
+  'chat.removed': { chatId: string };
+  receipt: Omit<ReceiptUpdateFrame, 'type'>;
+  typing: Omit<TypingUpdateFrame, 'type'>;
+  presence: Omit<PresenceFrame, 'type'>;
+  /** The session cannot go on (revoked, or refused): state is `offline`; log in again. */
+  'session.ended': SessionEnded;
+  /** A server error not tied to a send, or a failed store write. */
+  error: ParleyError;
+}

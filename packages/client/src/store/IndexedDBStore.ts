@@ -1,0 +1,112 @@
+import { emptyState, type ClientStore, type OutboxEntry, type StoredSession, type StoredState } from './ClientStore.js';
+
+const VERSION = 1;
+
+/**
+ * Browsers: one IndexedDB database with three object stores: `outbox` (keyed by clientMsgId,
+ * ordered by an insertion counter), `cursors` (chatId → seq) and `meta` (owner, session).
+ * Every write is its own transaction and resolves when it commits.
+ */
+export class IndexedDBStore implements ClientStore {
+  private db?: Promise<IDBDatabase>;
+  private counter = 0;
+
+  constructor(readonly name = 'parley') {}
+
+  async load(): Promise<StoredState> {
+    const db = await this.open();
+    const tx = db.transaction(['outbox', 'cursors', 'meta'], 'readonly');
+    const [outbox, chatIds, seqs, owner, session] = await Promise.all([
+      request<Array<OutboxEntry & { order: number }>>(tx.objectStore('outbox').getAll()),
+      request<IDBValidKey[]>(tx.objectStore('cursors').getAllKeys()),
+      request<number[]>(tx.objectStore('cursors').getAll()),
+      request<string | undefined>(tx.objectStore('meta').get('owner')),
+      request<StoredSession | undefined>(tx.objectStore('meta').get('session')),
+    ]);
+    outbox.sort((a, b) => a.order - b.order);
+    const state = emptyState();
+    state.outbox = outbox.map(({ order: _order, ...entry }) => entry);
+    chatIds.forEach((chatId, i) => (state.cursors[String(chatId)] = seqs[i]!));
+    if (owner) state.owner = owner;
+    if (session) state.session = session;
+    return state;
+  }
+
+  /** A replaced entry keeps its place in line; a new one goes last, also after a reopen. */
+  putOutbox(entry: OutboxEntry): Promise<void> {
+    return this.write(['outbox'], (tx) => {
+      const outbox = tx.objectStore('outbox');
+      const read = outbox.get(entry.clientMsgId);
+      read.onsuccess = () => {
+        const order = (read.result as { order?: number } | undefined)?.order ?? this.nextOrder();
+        outbox.put({ ...entry, order });
+      };
+    });
+  }
+
+  // Clock-based, so entries written by a later page load sort after earlier ones.
+  private nextOrder(): number {
+    return Date.now() * 1000 + (this.counter++ % 1000);
+  }
+
+  deleteOutbox(clientMsgId: string): Promise<void> {
+    return this.write(['outbox'], (tx) => tx.objectStore('outbox').delete(clientMsgId));
+  }
+
+  setCursor(chatId: string, seq: number): Promise<void> {
+    return this.write(['cursors'], (tx) => {
+      const cursors = tx.objectStore('cursors');
+      const read = cursors.get(chatId);
+      read.onsuccess = () => {
+        if (seq > ((read.result as number | undefined) ?? 0)) cursors.put(seq, chatId);
+      };
+    });
+  }
+
+  setSession(session: StoredSession | undefined): Promise<void> {
+    return this.write(['meta'], (tx) => {
+      const meta = tx.objectStore('meta');
+      if (session) {
+        meta.put(session.user.id, 'owner');
+        meta.put(session, 'session');
+      } else meta.delete('session');
+    });
+  }
+
+  clear(): Promise<void> {
+    return this.write(['outbox', 'cursors', 'meta'], (tx) => {
+      for (const name of ['outbox', 'cursors', 'meta']) tx.objectStore(name).clear();
+    });
+  }
+
+  private open(): Promise<IDBDatabase> {
+    this.db ??= new Promise((resolve, reject) => {
+      const req = indexedDB.open(this.name, VERSION);
+      req.onupgradeneeded = () => {
+        req.result.createObjectStore('outbox', { keyPath: 'clientMsgId' });
+        req.result.createObjectStore('cursors');
+        req.result.createObjectStore('meta');
+      };
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+    return this.db;
+  }
+
+  private async write(stores: string[], run: (tx: IDBTransaction) => void): Promise<void> {
+    const tx = (await this.open()).transaction(stores, 'readwrite');
+    run(tx);
+    await new Promise<void>((resolve, reject) => {
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error);
+    });
+  }
+}
+
+function request<T>(req: IDBRequest): Promise<T> {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result as T);
+    req.onerror = () => reject(req.error);
+  });
+}

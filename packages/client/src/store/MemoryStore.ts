@@ -1,0 +1,30 @@
+import { apply, emptyState, type ClientStore, type OutboxEntry, type StoredSession, type StoredState } from './ClientStore.js';
+
+/** Keeps nothing past the process; the default. Two clients created on one instance share it, like a restart. */
+export class MemoryStore implements ClientStore {
+  private state: StoredState = emptyState();
+
+  async load(): Promise<StoredState> {
+    return structuredClone(this.state);
+  }
+
+  async putOutbox(entry: OutboxEntry): Promise<void> {
+    apply.putOutbox(this.state, { ...entry });
+  }
+
+  async deleteOutbox(clientMsgId: string): Promise<void> {
+    apply.deleteOutbox(this.state, clientMsgId);
+  }
+
+  async setCursor(chatId: string, seq: number): Promise<void> {
+    apply.setCursor(this.state, chatId, seq);
+  }
+
+  async setSession(session: StoredSession | undefined): Promise<void> {
+    apply.setSession(this.state, session && { ...session });
+  }
+
+  async clear(): Promise<void> {
+    this.state = emptyState();
+  }
+}
