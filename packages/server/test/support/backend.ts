@@ -20,6 +20,11 @@ export async function clusterEnv(dataDir: string): Promise<Record<string, string
   const adminUrl = process.env.PARLEY_TEST_PG_URL;
   const redisUrl = process.env.PARLEY_TEST_REDIS_URL;
   if (!adminUrl || !redisUrl) throw new Error('PARLEY_TEST_BACKEND=postgres needs the global setup (run through vitest)');
+  return databaseEnv(adminUrl, redisUrl, dataDir);
+}
+
+/** A database for `dataDir` on the cluster at `adminUrl`, and a bus namespace on `redisUrl`. */
+export async function databaseEnv(adminUrl: string, redisUrl: string, dataDir: string): Promise<Record<string, string>> {
   const name = `t_${crypto.createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();

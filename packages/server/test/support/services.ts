@@ -27,7 +27,14 @@ function asPostgres(cmd: string, args: string[]): [string, string[]] {
   return process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
 }
 
-export async function startPostgres(): Promise<{ url: string; stop(): Promise<void> }> {
+export interface Service {
+  url: string;
+  stop(): Promise<void>;
+  /** Stops and starts it again on the same port and data: what an outage looks like to clients. */
+  restart(downMs?: number): Promise<void>;
+}
+
+export async function startPostgres(): Promise<Service> {
   const bin = postgresBinDir();
   if (!bin) throw new Error('PostgreSQL is not installed: apt-get install -y postgresql');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-pg-'));
@@ -36,38 +43,58 @@ export async function startPostgres(): Promise<{ url: string; stop(): Promise<vo
   const data = path.join(dir, 'data');
   execFileSync(...asPostgres(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--locale=C', '-E', 'UTF8']), { stdio: 'ignore' });
   const port = await freePort();
-  // Durability of the test cluster itself is not under test (the server's crash test kills
-  // the server, not PostgreSQL), so fsync is off to keep the suite fast.
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=500`;
-  execFileSync(...asPostgres(path.join(bin, 'pg_ctl'), ['-D', data, '-o', options, '-l', path.join(dir, 'log'), '-w', 'start']), { stdio: 'ignore' });
+  // Commits stay synchronous (an ack means the WAL has it, as in production, so a PostgreSQL
+  // crash in outage.test.ts loses nothing acked); fsync is off because only the process
+  // crashes in tests, never the machine, and it keeps the suite fast.
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=500`;
+  const pgCtl = (...args: string[]) => execFileSync(...asPostgres(path.join(bin, 'pg_ctl'), ['-D', data, ...args]), { stdio: 'ignore' });
+  const start = () => pgCtl('-o', options, '-l', path.join(dir, 'log'), '-w', 'start');
+  start();
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     async stop() {
-      execFileSync(...asPostgres(path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', 'stop']), { stdio: 'ignore' });
+      pgCtl('-m', 'immediate', 'stop');
       fs.rmSync(dir, { recursive: true, force: true });
+    },
+    async restart(downMs = 0) {
+      pgCtl('-m', 'immediate', 'stop');
+      await new Promise((r) => setTimeout(r, downMs));
+      start();
     },
   };
 }
 
-export async function startRedis(): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startRedis(): Promise<Service> {
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-redis-'));
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      if (execFileSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).trim() === 'PONG') break;
-    } catch {
-      // not up yet
+  const start = async (): Promise<ChildProcess> => {
+    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      try {
+        if (execFileSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).trim() === 'PONG') return child;
+      } catch {
+        // not up yet
+      }
+      if (Date.now() > deadline) throw new Error('redis-server did not start');
+      await new Promise((r) => setTimeout(r, 50));
     }
-    if (Date.now() > deadline) throw new Error('redis-server did not start');
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  };
+  let child = await start();
+  const kill = async () => {
+    child.kill('SIGKILL');
+    if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once('exit', r));
+  };
   return {
     url: `redis://127.0.0.1:${port}`,
     async stop() {
-      child.kill('SIGKILL');
+      await kill();
       fs.rmSync(dir, { recursive: true, force: true });
+    },
+    async restart(downMs = 0) {
+      await kill();
+      await new Promise((r) => setTimeout(r, downMs));
+      child = await start();
     },
   };
 }
