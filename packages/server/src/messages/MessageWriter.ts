@@ -2,87 +2,59 @@ import type { Message } from '@parley/protocol';
 import { AppError } from '../errors.js';
 import type { BusEvent } from '../bus/Bus.js';
 import type { Context } from '../context.js';
-import { appendMessages, type SendRequest } from './appendMessages.js';
-import { presentMessage } from './presentMessage.js';
+import { CommitQueue, type Committed } from '../store/CommitQueue.js';
 import { isUniqueViolation } from '../store/errors.js';
 import { withRetry } from '../store/withRetry.js';
+import { appendMessages, type SendRequest } from './appendMessages.js';
+import { presentMessage } from './presentMessage.js';
 
 export type SendResult = { ok: true; message: Message } | { ok: false; error: AppError };
 
-/** Bounds one transaction, so a flood cannot build a commit that stalls the loop. */
-const MAX_BATCH = 5_000;
-
 /**
- * The single write path for messages. Sends arriving in one event-loop turn share one
- * transaction (one fsync): durability without paying a disk flush per message. A caller's
- * promise resolves only after that commit, so an ack is never sent for an unstored message,
- * and fan-out is published only after the commit too.
+ * The single write path for messages: sends share one transaction per event-loop turn
+ * (CommitQueue), so an ack is never sent for an unstored message, and fan-out is
+ * published only after the commit.
  */
 export class MessageWriter {
-  private queue: Array<{ req: SendRequest; resolve: (r: SendResult) => void }> = [];
-  private scheduled = false;
-  private flushing = false;
-  private idle: Array<() => void> = [];
+  private readonly queue: CommitQueue<SendRequest, SendResult>;
 
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: Context) {
+    this.queue = new CommitQueue((batch) => this.commit(batch));
+  }
 
   send(req: SendRequest): Promise<SendResult> {
-    return new Promise((resolve) => {
-      this.queue.push({ req, resolve });
-      this.schedule();
-    });
+    return this.queue.submit(req);
   }
 
-  /** Resolves once everything queued so far is committed (graceful shutdown). */
   drain(): Promise<void> {
-    if (!this.flushing && this.queue.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idle.push(resolve));
+    return this.queue.drain();
   }
 
-  private schedule(): void {
-    if (this.scheduled || this.flushing) return;
-    this.scheduled = true;
-    setImmediate(() => void this.flush());
-  }
-
-  private async flush(): Promise<void> {
-    this.scheduled = false;
-    this.flushing = true;
-    const batch = this.queue.splice(0, MAX_BATCH);
+  private async commit(batch: SendRequest[]): Promise<Committed<SendResult>> {
     const { metrics, log } = this.ctx;
     const stopTimer = metrics.commitSeconds.startTimer();
-    let results: SendResult[];
+    metrics.commitBatchSize.observe(batch.length);
     const events: BusEvent[] = [];
     try {
       // Another node may store the same (chat, sender, clientMsgId) between our dedupe read and
       // insert; the unique index refuses it, and a rerun finds that row and dedupes against it.
-      const outcomes = await withRetry(
-        () => this.ctx.store.transaction((trx) => appendMessages(trx, batch.map((b) => b.req))),
-        isUniqueViolation,
-        3,
-        1,
-      );
-      results = outcomes.map((outcome, i) => {
+      const outcomes = await withRetry(() => this.ctx.store.transaction((trx) => appendMessages(trx, batch)), isUniqueViolation, 3, 1);
+      const results = outcomes.map((outcome, i): SendResult => {
         if (!outcome.ok) return outcome;
         const message = presentMessage(outcome.row);
         if (outcome.fresh) {
-          const frame = { type: 'message' as const, message };
-          events.push({ kind: 'frame', userIds: outcome.memberIds, frame, exceptConnection: batch[i]!.req.ackedConnection });
+          events.push({ kind: 'frame', userIds: outcome.memberIds, frame: { type: 'message', message }, exceptConnection: batch[i]!.ackedConnection });
         }
-        return { ok: true as const, message };
+        return { ok: true, message };
       });
       metrics.messagesStored.inc(events.length);
+      return { results, afterward: () => this.ctx.bus.publish(events) };
     } catch (err) {
       log.error({ err, batch: batch.length }, 'message batch failed to commit');
       const error = new AppError('unavailable', 'message could not be stored; send it again');
-      results = batch.map(() => ({ ok: false as const, error }));
+      return { results: batch.map(() => ({ ok: false, error })) };
+    } finally {
+      stopTimer();
     }
-    stopTimer();
-    metrics.commitBatchSize.observe(batch.length);
-    batch.forEach((b, i) => b.resolve(results[i]!));
-    this.ctx.bus.publish(events);
-    this.flushing = false;
-    if (this.queue.length > 0) this.schedule();
-    else for (const resolve of this.idle.splice(0)) resolve();
   }
 }
