@@ -15,6 +15,8 @@ const missing = [];
 if (!postgresInstalled()) missing.push('postgresql');
 if (!has('redis-server')) missing.push('redis-server');
 if (!has('nginx') && !fs.existsSync('/usr/sbin/nginx')) missing.push('nginx-light');
+if (!has('ffmpeg') || !has('ffprobe')) missing.push('ffmpeg');
+if (!fs.existsSync('/usr/bin/chromium')) missing.push('chromium'); // the web app's end-to-end tests
 if (missing.length > 0) {
   const install = `apt-get update && apt-get install -y ${missing.join(' ')}`;
   if (process.getuid?.() !== 0) {

@@ -1,4 +1,5 @@
-import type { SyncedFrame } from '@parley/protocol';
+import type { Message, SyncedFrame } from '@parley/protocol';
+import type { ChangeCursors } from './ChangeCursors.js';
 import type { OutgoingFrame } from './transport/Transport.js';
 import type { Timeline } from './Timeline.js';
 
@@ -18,6 +19,8 @@ export class CatchUp {
 
   constructor(
     private readonly timeline: Timeline,
+    private readonly changes: ChangeCursors,
+    private readonly updated: (message: Message) => void,
     private readonly send: (frame: OutgoingFrame) => void,
     private readonly stalled: () => void,
     private readonly timeoutMs: number,
@@ -27,13 +30,18 @@ export class CatchUp {
     if (this.inFlight) return; // The answer handler looks for gaps again.
     this.inFlight = true;
     this.timer = setTimeout(() => this.stalled(), this.timeoutMs);
-    this.send({ type: 'sync', cursors: this.timeline.snapshot() });
+    this.send({ type: 'sync', cursors: this.timeline.snapshot(), changes: this.changes.snapshot() });
   }
 
   synced(frame: SyncedFrame): void {
     if (!this.inFlight) return;
     this.stop();
-    for (const chat of frame.chats) this.timeline.accept(chat.chatId, chat.messages);
+    for (const chat of frame.chats) {
+      this.timeline.accept(chat.chatId, chat.messages);
+      // Updates are of messages up to the cursor the sync was sent with: already handed over.
+      for (const message of chat.updates ?? []) this.updated(message);
+      if (chat.changeSeq !== undefined) this.changes.advance(chat.chatId, chat.changeSeq);
+    }
     const more = frame.chats.some((c) => c.hasMore);
     if (!this.timeline.hasGaps()) this.gapRounds = 0;
     if (more || (this.timeline.hasGaps() && ++this.gapRounds <= GAP_ROUNDS)) this.request();

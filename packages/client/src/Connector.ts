@@ -1,13 +1,18 @@
 import { CLOSE, type ErrorBody, type ReadyFrame, type ServerFrame } from '@parley/protocol';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
 import { Heartbeat } from './Heartbeat.js';
-import type { OutgoingFrame, Transport, TransportFactory } from './transport/Transport.js';
+import type { RequestOptions } from './http.js';
+import type { OutgoingFrame, Transport, TransportFactory, TransportHandlers } from './transport/Transport.js';
+import { TransportChoice } from './transport/TransportChoice.js';
 
 export type ConnectionState = 'connecting' | 'ready' | 'reconnecting' | 'offline';
 
 export interface ConnectorOptions {
   urls: string[];
-  transport: TransportFactory;
+  /** Best first; see TransportChoice. */
+  transports: TransportFactory[];
+  /** While on a fallback transport, how often to try the better ones (0: never). */
+  upgradeMs: number;
   backoff: BackoffOptions;
   heartbeatMs: number;
   connectTimeoutMs: number;
@@ -20,6 +25,12 @@ export interface ConnectorHooks {
   accessToken(): Promise<string>;
   /** The server said the token expired: the next `accessToken()` must refresh. */
   tokenExpired(): void;
+  /** An authenticated REST call to `baseUrl`, for transports that send over REST. */
+  request<T>(baseUrl: string, method: string, path: string, body?: unknown, options?: RequestOptions): Promise<T>;
+  /** Whether the server answers plain HTTP at all (so a transport that got nowhere is blocked on the way). */
+  reachable(baseUrl: string): Promise<boolean>;
+  /** A link became ready on a transport other than the previous link's. */
+  transport(name: string): void;
   /** The session cannot continue (revoked, or a token the server refuses): go offline for good. */
   sessionEnded(error: ErrorBody & { revoked: boolean }): void;
   ready(frame: ReadyFrame): void;
@@ -32,8 +43,9 @@ export interface ConnectorHooks {
 /**
  * The connection state machine: `connecting → ready`, on loss `reconnecting → ready` with
  * exponential backoff and full jitter, a heartbeat that drops a silent link, a time limit on
- * each attempt, and failover across the server URLs. `offline` only by `stop()` or when the
- * session ends. Each attempt gets a generation number; events of an older link are ignored.
+ * each attempt, failover across the server URLs, and fallback across transports. `offline`
+ * only by `stop()` or when the session ends. Each attempt gets a generation number; events of
+ * an older link are ignored.
  */
 export class Connector {
   state: ConnectionState = 'offline';
@@ -43,12 +55,20 @@ export class Connector {
   private attempt = 0;
   private generation = 0;
   private link?: Transport;
+  /** Whether the current attempt has heard anything from the server. */
+  private heard = false;
+  /** Attempts in a row that heard nothing, though the server answered plain HTTP. */
+  private strikes = 0;
+  private readonly choice: TransportChoice;
+  /** The transport of the last link that got to `ready`. */
+  transportName?: string;
   private retryTimer?: ReturnType<typeof setTimeout>;
   private attemptTimer?: ReturnType<typeof setTimeout>;
   private readonly heartbeat: Heartbeat;
 
   constructor(private readonly options: ConnectorOptions, private readonly hooks: ConnectorHooks) {
     this.url = options.urls[0]!;
+    this.choice = new TransportChoice(options.transports, options.upgradeMs, options.connectTimeoutMs);
     this.heartbeat = new Heartbeat(options.heartbeatMs, () => this.send({ type: 'ping' }), () => this.lose(this.generation, 1006, 'heartbeat timeout'));
   }
 
@@ -87,28 +107,43 @@ export class Connector {
     if (generation !== this.generation) return;
     let authError: ErrorBody | undefined;
     const current = () => generation === this.generation;
-    this.attemptTimer = setTimeout(() => this.lose(generation, 1006, 'connect timeout'), this.options.connectTimeoutMs);
-    this.link = this.options.transport({ baseUrl: this.url, accessToken: token }, {
+    // An attempt that times out without a word is a refusal too: a proxy that swallows upgrades or buffers streams.
+    this.attemptTimer = setTimeout(() => this.lose(generation, 1006, 'connect timeout', undefined, true), this.options.connectTimeoutMs);
+    this.heard = false;
+    this.link = this.openWith(this.choice.current, token, {
       frame: (frame) => {
         if (!current()) return;
+        this.heard = true;
         this.heartbeat.seen();
         if (frame.type === 'ready') this.onReady(frame);
         else if (this.state !== 'ready' && frame.type === 'error') authError = frame.error;
         else if (this.state === 'ready') this.hooks.frame(frame);
       },
-      close: (code, reason) => this.lose(generation, code, reason, authError),
+      close: (code, reason, refused) => this.lose(generation, code, reason, authError, refused),
     });
+  }
+
+  private openWith(factory: TransportFactory, accessToken: string, handlers: TransportHandlers): Transport {
+    const baseUrl = this.url;
+    const request = <T>(method: string, path: string, body?: unknown, options?: RequestOptions) => this.hooks.request<T>(baseUrl, method, path, body, options);
+    return factory({ baseUrl, accessToken, request }, handlers);
   }
 
   private onReady(frame: ReadyFrame): void {
     clearTimeout(this.attemptTimer);
     this.attempt = 0;
+    this.strikes = 0;
+    if (this.choice.name !== this.transportName) this.hooks.transport((this.transportName = this.choice.name));
+    this.choice.linkUp(
+      async (factory, handlers) => (this.state === 'ready' ? this.openWith(factory, await this.hooks.accessToken(), handlers) : undefined),
+      () => this.restart('moving to a better transport'),
+    );
     this.setState('ready');
     this.heartbeat.start();
     this.hooks.ready(frame);
   }
 
-  private lose(generation: number, code: number, reason: string, authError?: ErrorBody): void {
+  private lose(generation: number, code: number, reason: string, authError?: ErrorBody, refused = false): void {
     if (generation !== this.generation || this.state === 'offline') return;
     this.generation++;
     const wasReady = this.state === 'ready';
@@ -123,8 +158,25 @@ export class Connector {
       return;
     }
     if (code === CLOSE.unauthorized) this.hooks.tokenExpired();
+    if (!wasReady && !this.heard && code !== CLOSE.restarting) return void this.blocked(this.generation, refused);
     // A server going away, or one we could not reach, is worth leaving for the next one.
     this.retry(code === CLOSE.restarting || !wasReady);
+  }
+
+  /**
+   * An attempt that heard nothing at all. If the server does not answer plain HTTP either, it
+   * is down: keep the transport and try the next server. If it does, something on the way
+   * blocks this transport: take the next one, at once when the attempt was refused or timed
+   * out, after two in a row when it just failed (a link dropped while connecting is no block).
+   */
+  private async blocked(generation: number, refused: boolean): Promise<void> {
+    this.setState('reconnecting');
+    const reachable = this.options.transports.length > 1 && (await this.hooks.reachable(this.url));
+    if (generation !== this.generation || this.state === 'offline') return;
+    if (!reachable) this.strikes = 0;
+    else if (refused || ++this.strikes >= 2) this.strikes = 0;
+    else return this.retry(false);
+    this.retry(!reachable || this.choice.blocked());
   }
 
   private retry(failover: boolean): void {
@@ -141,6 +193,7 @@ export class Connector {
     clearTimeout(this.retryTimer);
     clearTimeout(this.attemptTimer);
     this.heartbeat.stop();
+    this.choice.linkDown();
     this.link?.close();
     this.link = undefined;
   }

@@ -1,5 +1,6 @@
 import type { AckFrame, ErrorFrame, Message, ReceiptFrame } from '@parley/protocol';
 import { CatchUp } from './CatchUp.js';
+import { ChangeCursors } from './ChangeCursors.js';
 import type { Emitter } from './Emitter.js';
 import { ParleyError } from './http.js';
 import { Outbox, type LocalMessage } from './Outbox.js';
@@ -34,6 +35,7 @@ export class Delivery {
   readonly outbox: Outbox;
   readonly ticks: Ticks;
   readonly catchUp: CatchUp;
+  readonly changes: ChangeCursors;
   private readonly marks: ReceiptMarks;
 
   constructor(
@@ -49,12 +51,15 @@ export class Delivery {
     );
     this.outbox = new Outbox(writer, options.maxInFlight, () => this.pump());
     this.ticks = new Ticks(me, (local) => events.emit('status', local));
-    this.catchUp = new CatchUp(this.timeline, (f) => link.send(f), () => link.restart('sync timeout'), options.syncTimeoutMs);
+    this.changes = new ChangeCursors((chatId, changeSeq) => void writer.run((store) => store.setChangeSeq(chatId, changeSeq)));
+    const updated = (message: Message) => events.emit('message.updated', message);
+    this.catchUp = new CatchUp(this.timeline, this.changes, updated, (f) => link.send(f), () => link.restart('sync timeout'), options.syncTimeoutMs);
     this.marks = new ReceiptMarks((frame) => link.send(frame));
   }
 
   restore(state: StoredState): void {
     this.timeline.restore(state.cursors);
+    this.changes.restore(state.changes ?? {});
     this.outbox.restore(state.outbox);
   }
 

@@ -73,8 +73,9 @@ export class Outbox {
         continue;
       }
       if (inFlight >= this.maxInFlight) break;
-      const { clientMsgId, chatId, type, content, replyTo } = p.local;
-      if (!send({ type: 'send', clientMsgId, chatId, message: replyTo ? { type, content, replyTo } : { type, content } })) break;
+      const { clientMsgId, chatId, type, content, replyTo, media, location } = p.local;
+      const message = { type, content, ...(replyTo ? { replyTo } : {}), ...(media ? { media: { id: media.id } } : {}), ...(location ? { location } : {}) };
+      if (!send({ type: 'send', clientMsgId, chatId, message })) break;
       p.onWire = true;
       inFlight++;
     }

@@ -1,4 +1,4 @@
-import type { Chat, HistoryQuery, Message, MessageInput, ReadyFrame, ServerFrame } from '@parley/protocol';
+import type { Chat, HistoryQuery, MediaFile, Message, MessageInput, ReadyFrame, SearchHit, SearchQuery, ServerFrame } from '@parley/protocol';
 import { Auth, type SessionEnded } from './Auth.js';
 import { DEFAULT_BACKOFF } from './backoff.js';
 import { ChatDirectory } from './ChatDirectory.js';
@@ -6,7 +6,7 @@ import { checkContent } from './checkContent.js';
 import { Connector, type ConnectionState } from './Connector.js';
 import { Delivery, type DeliveryOptions } from './Delivery.js';
 import { Emitter } from './Emitter.js';
-import { ParleyError, requestJson } from './http.js';
+import { ParleyError, requestJson, type RequestOptions } from './http.js';
 import { newClientMsgId } from './ids.js';
 import type { LocalMessage } from './Outbox.js';
 import type { ClientEvents, ParleyClientOptions } from './ParleyClientOptions.js';
@@ -15,6 +15,8 @@ import type { StoredState } from './store/ClientStore.js';
 import { MemoryStore } from './store/MemoryStore.js';
 import { StoreWriter } from './store/StoreWriter.js';
 import type { Tick } from './Ticks.js';
+import { longPollTransport } from './transport/LongPollTransport.js';
+import { sseTransport } from './transport/SseTransport.js';
 import type { OutgoingFrame } from './transport/Transport.js';
 import { webSocketTransport } from './transport/WebSocketTransport.js';
 
@@ -54,11 +56,16 @@ export class ParleyClient {
       (why) => this.endSession(why),
     );
     const heartbeatMs = options.heartbeatMs ?? 15_000;
-    const transport = options.transport ?? webSocketTransport(options.WebSocket);
+    const transports = options.transport ? [options.transport] : (options.transports ?? [webSocketTransport(options.WebSocket), sseTransport(), longPollTransport()]);
     const backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
-    this.connector = new Connector({ urls, transport, backoff, heartbeatMs, connectTimeoutMs: options.connectTimeoutMs ?? 10_000, random: Math.random }, {
+    const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+    const upgradeMs = options.transportUpgradeMs ?? 300_000;
+    this.connector = new Connector({ urls, transports, upgradeMs, backoff, heartbeatMs, connectTimeoutMs, random: Math.random }, {
       accessToken: () => this.auth.accessToken(),
       tokenExpired: () => this.auth.expired(),
+      request: (url, method, path, body, init) => this.requestAt(url, method, path, body, init),
+      reachable: (url) => reachable(url, Math.min(connectTimeoutMs, 5000)),
+      transport: (name) => this.events.emit('transport', name),
       sessionEnded: (why) => this.endSession(why),
       ready: (frame) => this.onReady(frame),
       frame: (frame) => (this.handlers[frame.type] as (f: ServerFrame) => void | undefined)?.(frame),
@@ -83,6 +90,7 @@ export class ParleyClient {
     error: (f) => this.delivery.error(f),
     chat: (f) => this.directory.update(f.chat),
     'chat.removed': (f) => this.directory.remove(f.chatId),
+    'message.updated': (f) => this.events.emit('message.updated', f.message),
     receipt: ({ type: _t, ...r }) => (this.delivery.ticks.receipt(r), this.events.emit('receipt', r)),
     typing: ({ type: _t, ...t }) => this.events.emit('typing', t),
     presence: ({ type: _t, ...p }) => this.events.emit('presence', p),
@@ -125,15 +133,8 @@ export class ParleyClient {
   // --- REST ----------------------------------------------------------------------------
 
   /** An authenticated call under /api/v1; on `token_expired` the token is refreshed and the call repeated once. */
-  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    await this.loaded;
-    try {
-      return await requestJson<T>(this.connector.url, method, path, body, this.auth.session?.accessToken);
-    } catch (err) {
-      if (!(err instanceof ParleyError && err.code === 'token_expired' && this.auth.session)) throw err;
-      await this.auth.refresh();
-      return requestJson<T>(this.connector.url, method, path, body, this.auth.session?.accessToken);
-    }
+  request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return this.requestAt(this.connector.url, method, path, body);
   }
 
   openPrivateChat(userId: string): Promise<Chat> {
@@ -154,10 +155,62 @@ export class ParleyClient {
     return this.request('GET', `/chats/${encodeURIComponent(chatId)}/messages?${params}`);
   }
 
+  // --- Message actions, media, search (REST; every device also gets the change as `message.updated`)
+
+  /** Replaces the text of an own text message. */
+  async editMessage(chatId: string, messageId: string, content: string): Promise<Message> {
+    return (await this.request<{ message: Message }>('PATCH', messagePath(chatId, messageId), { content })).message;
+  }
+
+  /** `everyone` leaves a tombstone for all members (own messages, or any as a group admin); `me` hides it on this user's devices. */
+  async deleteMessage(chatId: string, messageId: string, scope: 'everyone' | 'me' = 'everyone'): Promise<Message> {
+    return (await this.request<{ message: Message }>('DELETE', `${messagePath(chatId, messageId)}?for=${scope}`)).message;
+  }
+
+  /** Sets this user's one reaction on the message; `undefined` takes it away. */
+  async react(chatId: string, messageId: string, emoji: string | undefined): Promise<Message> {
+    const path = `${messagePath(chatId, messageId)}/reactions`;
+    return (await (emoji === undefined ? this.request<{ message: Message }>('DELETE', path) : this.request<{ message: Message }>('POST', path, { emoji }))).message;
+  }
+
+  /** Copies a message (with its media or location) into another chat; `clientMsgId` makes a retry safe. */
+  async forward(chatId: string, messageId: string, toChatId: string, clientMsgId: string = newClientMsgId()): Promise<Message> {
+    return (await this.request<{ message: Message }>('POST', `${messagePath(chatId, messageId)}/forward`, { toChatId, clientMsgId })).message;
+  }
+
+  /**
+   * Uploads a file; send it with `send(chatId, { type, content: caption, media: { id } })`. The
+   * server decides the kind from the bytes. Large files get a longer timeout (1 s per 100 KB).
+   */
+  uploadMedia(file: Blob, filename = 'file'): Promise<MediaFile> {
+    const form = new FormData();
+    form.append('file', file, filename);
+    return this.requestAt(this.connector.url, 'POST', '/media/upload', form, { timeoutMs: Math.max(30_000, file.size / 100) });
+  }
+
+  /** A media record with freshly signed URLs (they expire; messages kept long need this). */
+  media(mediaId: string): Promise<MediaFile> {
+    return this.request('GET', `/media/${encodeURIComponent(mediaId)}`);
+  }
+
+  /** Full-text search over the chats this user is in now, best first; pass `nextCursor` back for the next page. */
+  search(query: SearchQuery): Promise<{ results: SearchHit[]; nextCursor?: string }> {
+    const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+    return this.request('GET', `/search?${params}`);
+  }
+
   // --- Real time -----------------------------------------------------------------------
 
   get state(): ConnectionState {
     return this.connector.state;
+  }
+
+  /**
+   * How the link is made: `websocket`, `sse` or `long-polling` (or a custom transport's name),
+   * for the current link or, while reconnecting, the last one; undefined before the first.
+   */
+  get transport(): string | undefined {
+    return this.connector.transportName;
   }
 
   /**
@@ -191,10 +244,12 @@ export class ParleyClient {
    */
   send(chatId: string, content: string | MessageInput, clientMsgId: string = newClientMsgId()): LocalMessage {
     const input: MessageInput = typeof content === 'string' ? { type: 'text', content } : content;
-    checkContent(input.content);
+    checkContent(input);
     const local: LocalMessage = {
       clientMsgId, chatId, type: input.type, content: input.content, createdAt: new Date().toISOString(), status: 'sending',
       ...(input.replyTo ? { replyTo: input.replyTo } : {}),
+      ...(input.media ? { media: { id: input.media.id } } : {}),
+      ...(input.location ? { location: input.location } : {}),
     };
     this.delivery.send(local);
     return { ...local };
@@ -245,6 +300,17 @@ export class ParleyClient {
   }
 
   // --- Inside --------------------------------------------------------------------------
+
+  private async requestAt<T>(baseUrl: string, method: string, path: string, body?: unknown, init?: RequestOptions): Promise<T> {
+    await this.loaded;
+    try {
+      return await requestJson<T>(baseUrl, method, path, body, this.auth.session?.accessToken, init);
+    } catch (err) {
+      if (!(err instanceof ParleyError && err.code === 'token_expired' && this.auth.session)) throw err;
+      await this.auth.refresh();
+      return requestJson<T>(baseUrl, method, path, body, this.auth.session?.accessToken, init);
+    }
+  }
 
   private newDelivery(): Delivery {
     const link = { send: (f: OutgoingFrame) => this.trySend(f), restart: (reason: string) => this.connector.restart(reason) };
@@ -309,3 +375,15 @@ export class ParleyClient {
     this.events.emit('error', error);
   }
 }
+
+/** Any HTTP answer at all from the server (even an error) means it can be reached. */
+async function reachable(baseUrl: string, timeoutMs: number): Promise<boolean> {
+  try {
+    await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(timeoutMs) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const messagePath = (chatId: string, messageId: string) => `/chats/${encodeURIComponent(chatId)}/messages/${encodeURIComponent(messageId)}`;

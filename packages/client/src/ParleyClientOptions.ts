@@ -13,9 +13,17 @@ export interface ParleyClientOptions {
   baseUrl: string | string[];
   /** Keeps the session, the outbox and the chat cursors. Default: `MemoryStore` (nothing survives the process). */
   store?: ClientStore;
-  /** How to reach the server in real time. Default: `webSocketTransport()`. */
+  /**
+   * How to reach the server in real time, best first: an attempt that gets nowhere while the
+   * server answers plain HTTP moves to the next. Default: `[webSocketTransport(), sseTransport(),
+   * longPollTransport()]`.
+   */
+  transports?: TransportFactory[];
+  /** Only this transport (overrides `transports`). */
   transport?: TransportFactory;
-  /** Shortcut for `transport: webSocketTransport(WebSocket)`. */
+  /** While on a fallback transport, how often to try the better ones in the background (0: never). Default 300 000. */
+  transportUpgradeMs?: number;
+  /** The WebSocket constructor for the default transports. */
   WebSocket?: WebSocketConstructor;
   /** Ping interval; a dead link is found within 1.5 × this. Default 15 000. */
   heartbeatMs?: number;
@@ -32,6 +40,8 @@ export interface ParleyClientOptions {
 /** Events and what their listeners receive. */
 export interface ClientEvents {
   state: ConnectionState;
+  /** A link became ready on another transport than the last one (`websocket`, `sse`, `long-polling`). */
+  transport: string;
   /** Every message of every chat, own ones included: in seq order per chat, each once, no gaps. */
   message: Message;
   /** An own message sent from this client changed status: sent, delivered, read or failed. */
@@ -39,6 +49,8 @@ export interface ClientEvents {
   /** A chat was created, joined or changed (also after each reconnect, for chats that changed). */
   chat: Chat;
   'chat.removed': { chatId: string };
+  /** A message already delivered changed (edited, deleted, reactions, hidden for this user): its new state; keep the copy with the higher `changeSeq`. */
+  'message.updated': Message;
   receipt: Omit<ReceiptUpdateFrame, 'type'>;
   typing: Omit<TypingUpdateFrame, 'type'>;
   presence: Omit<PresenceFrame, 'type'>;

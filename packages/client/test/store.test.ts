@@ -23,7 +23,7 @@ const session = (userId: string) => ({ user: { id: userId, username: userId, dis
 
 describe.each(STORES)('$name', ({ open }) => {
   it('starts empty', async () => {
-    expect(await open()().load()).toEqual({ cursors: {}, outbox: [] });
+    expect(await open()().load()).toEqual({ cursors: {}, changes: {}, outbox: [] });
   });
 
   it('keeps the outbox in insertion order across a reopen, with deletes and replacements', async () => {
@@ -37,14 +37,18 @@ describe.each(STORES)('$name', ({ open }) => {
     expect((await again.load()).outbox).toEqual([entry(1), { ...entry(3), content: 'edited' }, entry(4)]);
   });
 
-  it('moves cursors only forward', async () => {
+  it('moves cursors and change cursors only forward', async () => {
     const reopen = open();
     const store = reopen();
     await store.load();
     await store.setCursor('a', 5);
     await store.setCursor('a', 3);
     await store.setCursor('b', 1);
-    expect((await reopen().load()).cursors).toEqual({ a: 5, b: 1 });
+    await store.setChangeSeq('a', 7);
+    await store.setChangeSeq('a', 2);
+    const state = await reopen().load();
+    expect(state.cursors).toEqual({ a: 5, b: 1 });
+    expect(state.changes).toEqual({ a: 7 });
   });
 
   it('keeps the owner when the session is forgotten, and clear() forgets everything', async () => {
@@ -59,7 +63,7 @@ describe.each(STORES)('$name', ({ open }) => {
     expect(state.session).toBeUndefined();
     await store.putOutbox(entry(1));
     await store.clear();
-    expect(await reopen().load()).toEqual({ cursors: {}, outbox: [] });
+    expect(await reopen().load()).toEqual({ cursors: {}, changes: {}, outbox: [] });
   });
 });
 

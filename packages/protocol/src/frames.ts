@@ -22,6 +22,11 @@ export const SyncFrame = Type.Object({
   type: Type.Literal('sync'),
   cursors: Type.Record(Id, Type.Integer({ minimum: 0 }), { maxProperties: 100_000 }),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.syncPageMax })),
+  /**
+   * Also catch up on edits, deletions, reactions and hides: chat id → the `changeSeq` the client
+   * is current to (absent chats count as 0). Each synced chat then carries `updates` and `changeSeq`.
+   */
+  changes: Type.Optional(Type.Record(Id, Type.Integer({ minimum: 0 }), { maxProperties: 100_000 })),
 });
 export const PingFrame = Type.Object({ type: Type.Literal('ping') });
 /** "This device has (or has read) every message of the chat up to `seq`." */
@@ -56,12 +61,29 @@ export type ClientFrame = AuthFrame | SendFrame | SyncFrame | PingFrame | Receip
 export type ClientFrameType = keyof typeof CLIENT_FRAMES;
 
 /** Server to client. */
-export interface ReadyFrame { type: 'ready'; userId: string; deviceId: string; protocol: number }
+export interface ReadyFrame {
+  type: 'ready';
+  userId: string;
+  deviceId: string;
+  protocol: number;
+  /** SSE and long polling only: names the link in `POST /ping`. */
+  connectionId?: string;
+}
 export interface AckFrame { type: 'ack'; clientMsgId: string; message: Message }
 export interface MessageFrame { type: 'message'; message: Message }
+/** A stored message changed (edited, deleted, reacted to, or hidden for you): its new state. */
+export interface MessageUpdatedFrame { type: 'message.updated'; message: Message }
 export interface ErrorFrame { type: 'error'; ref?: string; error: ErrorBody }
 export interface PongFrame { type: 'pong' }
-export interface SyncedChat { chatId: string; messages: Message[]; hasMore: boolean }
+export interface SyncedChat {
+  chatId: string;
+  messages: Message[];
+  hasMore: boolean;
+  /** With `changes` in the sync: messages up to the cursor that changed since the client's changeSeq, oldest change first. */
+  updates?: Message[];
+  /** With `changes` in the sync: the changeSeq the client is current to once it applied `updates`. */
+  changeSeq?: number;
+}
 export interface SyncedFrame { type: 'synced'; chats: SyncedChat[] }
 /** A chat the user was added to, or whose name or members changed. */
 export interface ChatFrame { type: 'chat'; chat: Chat }
@@ -81,4 +103,4 @@ export interface PresenceFrame { type: 'presence'; userId: string; status: 'onli
 
 export type ServerFrame =
   | ReadyFrame | AckFrame | MessageFrame | ErrorFrame | PongFrame | SyncedFrame | ChatFrame | ChatRemovedFrame
-  | ReceiptUpdateFrame | TypingUpdateFrame | PresenceFrame;
+  | ReceiptUpdateFrame | TypingUpdateFrame | PresenceFrame | MessageUpdatedFrame;

@@ -19,6 +19,14 @@ export const LIMITS = {
   /** Messages in one `synced` frame across all chats. */
   syncTotalMax: 5000,
   deviceNameMax: 64,
+  locationNameMax: 256,
+  /** Characters of text or caption a reply's quote carries. */
+  quoteSnippetMax: 120,
+  /** Bytes of UTF-8 in one reaction (an emoji, possibly with modifiers and joiners). */
+  reactionMaxBytes: 64,
+  searchQueryMax: 200,
+  searchPageMax: 50,
+  searchPageDefault: 20,
 } as const;
 
 export const PROTOCOL_VERSION = 1;

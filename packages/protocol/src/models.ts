@@ -23,8 +23,74 @@ export const Profile = Type.Object({
 });
 export type Profile = Static<typeof Profile>;
 
-export const MessageType = Type.Union([Type.Literal('text')]);
+export const MessageType = Type.Union([
+  Type.Literal('text'),
+  Type.Literal('image'),
+  Type.Literal('video'),
+  /** A voice note or other sound. */
+  Type.Literal('audio'),
+  Type.Literal('file'),
+  Type.Literal('location'),
+]);
 export type MessageType = Static<typeof MessageType>;
+
+/** What an upload is, from its sniffed bytes; a message's type must fit it (see docs/media.md). */
+export const MediaKind = Type.Union([Type.Literal('image'), Type.Literal('video'), Type.Literal('audio'), Type.Literal('file')]);
+export type MediaKind = Static<typeof MediaKind>;
+
+/**
+ * An uploaded file as one authorised viewer sees it. `url` and `thumbUrl` are signed and stop
+ * working at `urlExpiresAt`; `GET /media/{id}` hands out fresh ones.
+ */
+export const MediaFile = Type.Object({
+  id: Id,
+  kind: MediaKind,
+  /** Sniffed from the bytes, never the client's claim. */
+  mime: Type.String(),
+  size: Type.Integer({ minimum: 0 }),
+  /** SHA-256 (hex) of the uploaded bytes: the same bytes are stored once. */
+  sha256: Type.String(),
+  name: Type.Optional(Type.String()),
+  width: Type.Optional(Type.Integer({ minimum: 1 })),
+  height: Type.Optional(Type.Integer({ minimum: 1 })),
+  durationMs: Type.Optional(Type.Integer({ minimum: 0 })),
+  url: Type.String(),
+  /** A small WebP (images; a poster frame for videos when the server has ffmpeg). */
+  thumbUrl: Type.Optional(Type.String()),
+  thumbWidth: Type.Optional(Type.Integer({ minimum: 1 })),
+  thumbHeight: Type.Optional(Type.Integer({ minimum: 1 })),
+  /** A blurred stand-in to show while the thumbnail loads: a `data:image/webp;base64,…` URL of at most 16 px. */
+  preview: Type.Optional(Type.String()),
+  urlExpiresAt: Timestamp,
+  createdAt: Timestamp,
+});
+export type MediaFile = Static<typeof MediaFile>;
+
+export const Location = Type.Object({
+  lat: Type.Number({ minimum: -90, maximum: 90 }),
+  lng: Type.Number({ minimum: -180, maximum: 180 }),
+  name: Type.Optional(Type.String({ maxLength: LIMITS.locationNameMax })),
+});
+export type Location = Static<typeof Location>;
+
+/** What a reply shows of the message it answers, as that message is now. */
+export const Quote = Type.Object({
+  messageId: Id,
+  senderId: Id,
+  type: MessageType,
+  /** The start of its text or caption (or a location's name); empty once it is deleted. */
+  snippet: Type.String(),
+  deleted: Type.Optional(Type.Literal(true)),
+});
+export type Quote = Static<typeof Quote>;
+
+/** One emoji on a message and who chose it; each user has at most one per message. */
+export const Reaction = Type.Object({
+  emoji: Type.String(),
+  count: Type.Integer({ minimum: 1 }),
+  userIds: Type.Array(Id),
+});
+export type Reaction = Static<typeof Reaction>;
 
 export const Message = Type.Object({
   id: Id,
@@ -33,11 +99,24 @@ export const Message = Type.Object({
   senderId: Id,
   clientMsgId: Type.Optional(Type.String()),
   type: MessageType,
+  /** The text of a text message; the caption (possibly empty) of any other type. */
   content: Type.String(),
   replyTo: Type.Optional(Id),
   createdAt: Timestamp,
   editedAt: Type.Optional(Timestamp),
   deletedAt: Type.Optional(Timestamp),
+  media: Type.Optional(MediaFile),
+  location: Type.Optional(Location),
+  quote: Type.Optional(Quote),
+  reactions: Type.Optional(Type.Array(Reaction)),
+  forwarded: Type.Optional(Type.Literal(true)),
+  /** Deleted for this user only ("delete for me"): show nothing; the seq stays so there is no gap. */
+  hidden: Type.Optional(Type.Literal(true)),
+  /**
+   * The chat's change counter at this message's latest edit, deletion, reaction (or, for the one
+   * user, hiding); absent if it never changed. Of two copies of a message keep the higher.
+   */
+  changeSeq: Type.Optional(Type.Integer({ minimum: 1 })),
 });
 export type Message = Static<typeof Message>;
 
@@ -131,3 +210,10 @@ export const ReceiptCursors = Type.Object({
   unreadCount: Type.Integer({ minimum: 0 }),
 });
 export type ReceiptCursors = Static<typeof ReceiptCursors>;
+
+/** One search hit: the message, and where the query's words are in its `content` (UTF-16 offsets, end exclusive). */
+export const SearchHit = Type.Object({
+  message: Message,
+  highlights: Type.Array(Type.Object({ start: Type.Integer({ minimum: 0 }), end: Type.Integer({ minimum: 0 }) })),
+});
+export type SearchHit = Static<typeof SearchHit>;

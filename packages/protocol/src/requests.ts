@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { LIMITS } from './limits.js';
-import { Id, Privacy } from './models.js';
+import { Id, Location, MessageType, Privacy } from './models.js';
 
 /** Request bodies and queries. Both the server's validation and the SDK's types come from here. */
 
@@ -59,13 +59,46 @@ export const RoleBody = Type.Object({ role: Type.Union([Type.Literal('admin'), T
 
 export const ClientMsgId = Type.String({ minLength: 1, maxLength: LIMITS.clientMsgIdMax });
 
-/** The part of a message the client chooses; the server adds id, seq, sender and times. */
+/**
+ * The part of a message the client chooses; the server adds id, seq, sender and times.
+ * `text` needs non-blank `content`; `image`, `video`, `audio` and `file` need `media` (an
+ * upload of yours of a fitting kind) and take `content` as an optional caption (""); `location`
+ * needs `location`. The server checks what the schema cannot (checkMessageInput, appendMessages).
+ */
 export const MessageInput = Type.Object({
-  type: Type.Literal('text'),
-  content: Type.String({ minLength: 1, description: `at most ${LIMITS.messageTextMaxBytes} bytes of UTF-8` }),
+  type: MessageType,
+  content: Type.String({ description: `the text, or a caption ("" for none); at most ${LIMITS.messageTextMaxBytes} bytes of UTF-8` }),
   replyTo: Type.Optional(Id),
+  media: Type.Optional(Type.Object({ id: Id })),
+  location: Type.Optional(Location),
 });
 export type MessageInput = Static<typeof MessageInput>;
+
+export const EditMessageBody = Type.Object({
+  content: Type.String({ description: `the new text; at most ${LIMITS.messageTextMaxBytes} bytes of UTF-8` }),
+});
+export type EditMessageBody = Static<typeof EditMessageBody>;
+
+/** `everyone` leaves a tombstone for all members; `me` hides it on all of the caller's devices. */
+export const DeleteMessageQuery = Type.Object({
+  for: Type.Union([Type.Literal('everyone'), Type.Literal('me')]),
+});
+export type DeleteMessageQuery = Static<typeof DeleteMessageQuery>;
+
+export const ReactionBody = Type.Object({ emoji: Type.String({ minLength: 1, maxLength: LIMITS.reactionMaxBytes }) });
+export type ReactionBody = Static<typeof ReactionBody>;
+
+export const ForwardBody = Type.Object({ toChatId: Id, clientMsgId: Type.Optional(ClientMsgId) });
+export type ForwardBody = Static<typeof ForwardBody>;
+
+export const SearchQuery = Type.Object({
+  q: Type.String({ minLength: 1, maxLength: LIMITS.searchQueryMax }),
+  chatId: Type.Optional(Id),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.searchPageMax })),
+  /** The `nextCursor` of the previous page. */
+  cursor: Type.Optional(Type.String({ maxLength: 64 })),
+});
+export type SearchQuery = Static<typeof SearchQuery>;
 
 export const SendMessageBody = Type.Composite([
   Type.Object({ clientMsgId: Type.Optional(ClientMsgId) }),

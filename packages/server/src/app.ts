@@ -16,6 +16,8 @@ import { Typing } from './typing/Typing.js';
 import { MessageWriter } from './messages/MessageWriter.js';
 import { ReceiptWriter } from './receipts/ReceiptWriter.js';
 import { Gateway } from './gateway/Gateway.js';
+import { ConnectionRegistry } from './gateway/ConnectionRegistry.js';
+import { PollMailboxes } from './gateway/PollMailboxes.js';
 import { installErrorReplies } from './http/errorReplies.js';
 import { requireCaller } from './http/requireCaller.js';
 import { registerOpenApi } from './http/openapi.js';
@@ -26,7 +28,17 @@ import { chatRoutes } from './http/routes/chatRoutes.js';
 import { messageRoutes } from './http/routes/messageRoutes.js';
 import { presenceRoutes } from './http/routes/presenceRoutes.js';
 import { receiptRoutes } from './http/routes/receiptRoutes.js';
+import { eventStreamRoutes } from './http/routes/eventStreamRoutes.js';
+import { pollRoutes } from './http/routes/pollRoutes.js';
+import { frameRoutes } from './http/routes/frameRoutes.js';
+import { trackFreshConnections } from './http/freshConnections.js';
 import { AppError } from './errors.js';
+import { openBlobStore } from './media/openBlobStore.js';
+import { MediaUrls } from './media/MediaUrls.js';
+import { mediaRoutes } from './http/routes/mediaRoutes.js';
+import { mediaContentRoutes } from './http/routes/mediaContentRoutes.js';
+import { messageActionRoutes } from './http/routes/messageActionRoutes.js';
+import { searchRoutes } from './http/routes/searchRoutes.js';
 
 export interface Parley {
   app: FastifyInstance;
@@ -56,8 +68,13 @@ export async function buildParley(config: Config): Promise<Parley> {
     presence: new Presence({ store, bus, log }, tracker),
     typing: new Typing(bus, config.typingTtlMs),
     receipts: new ReceiptWriter({ config, store, bus, log }),
+    blobs: openBlobStore(config),
+    mediaUrls: new MediaUrls(secret, config.mediaUrlTtlSec),
   };
   const writer = new MessageWriter(ctx);
+  // WebSockets, SSE streams and poll mailboxes: one fan-out for all three.
+  const connections = new ConnectionRegistry(ctx);
+  const mailboxes = new PollMailboxes(ctx, connections);
 
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
@@ -90,20 +107,29 @@ export async function buildParley(config: Config): Promise<Parley> {
 
   await app.register(async (api) => {
     await api.register(authRoutes, { ctx });
+    await api.register(eventStreamRoutes, { ctx, registry: connections }); // its own auth: header or ?access_token=
+    await api.register(mediaContentRoutes, { ctx }); // its own auth: a signed, expiring URL
     await api.register(async (authed) => {
       requireCaller(authed, ctx);
       await authed.register(userRoutes, { ctx });
       await authed.register(contactRoutes, { ctx });
       await authed.register(chatRoutes, { ctx });
       await authed.register(messageRoutes, { ctx, writer });
+      await authed.register(messageActionRoutes, { ctx, writer });
+      await authed.register(mediaRoutes, { ctx });
+      await authed.register(searchRoutes, { ctx });
       await authed.register(presenceRoutes, { ctx });
       await authed.register(receiptRoutes, { ctx });
+      await authed.register(frameRoutes, { ctx });
+      await authed.register(pollRoutes, { mailboxes });
     });
   }, { prefix: '/api/v1' });
+  await app.register((await import('./http/webApp.js')).webApp); // the web app at /, after the API it must not shadow
 
   await app.ready();
-  const gateway = new Gateway(ctx, writer);
+  const gateway = new Gateway(ctx, writer, connections);
   gateway.attach(app.server);
+  const fresh = trackFreshConnections(app.server);
 
   return {
     app,
@@ -112,13 +138,20 @@ export async function buildParley(config: Config): Promise<Parley> {
     async close() {
       draining = true;
       await gateway.close();
-      await app.close();
+      connections.close();
+      fresh.destroyAll();
+      // Node closes idle keep-alive sockets once, when close starts; one whose response is still
+      // being flushed at that moment turns idle a tick later and would hold close() for the
+      // 72 s keep-alive timeout. Sweeping again until closed lets it go as soon as it is idle.
+      const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
+      await app.close().finally(() => clearInterval(sweep));
       await writer.drain();
       ctx.typing.close();
       await ctx.presence.close();
       await ctx.receipts.drain();
       await ctx.bus.close();
       rateLimitRedis?.disconnect();
+      await ctx.blobs.close();
       await store.close();
     },
   };

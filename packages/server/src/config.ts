@@ -39,6 +39,30 @@ export interface Config {
   typingTtlMs: number;
   /** How long a node holds a message that arrived ahead of a missing seq (several nodes only). */
   orderHoldMs: number;
+  /** An SSE stream gets a comment this often, so proxies and clients see it alive. */
+  sseKeepAliveMs: number;
+  /** The longest a long poll is held when there is nothing to answer. */
+  pollHoldMs: number;
+  /** Events (receipts, typing, presence, chat changes) kept per polling device, and how long after its last poll. */
+  pollMailboxEvents: number;
+  pollMailboxTtlMs: number;
+  /** Largest upload of an image, audio or other file, and of a video, in bytes (413 past it). */
+  mediaMaxBytes: number;
+  mediaVideoMaxBytes: number;
+  /** How long a signed media URL works. */
+  mediaUrlTtlSec: number;
+  /** Set S3_ENDPOINT and S3_BUCKET to keep media in an S3-compatible store instead of DATA_DIR/media. */
+  s3?: S3Config;
+}
+
+export interface S3Config {
+  endpoint: string;
+  bucket: string;
+  region: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  /** `http://host/bucket/key` rather than `http://bucket.host/key`: what MinIO and most self-hosted stores want. */
+  forcePathStyle: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -109,5 +133,26 @@ export function loadConfig(env: Env = process.env): Config {
     typingTtlMs: int(env, 'TYPING_TTL_MS', 5000, 100),
     presenceNodeTtlMs: int(env, 'PRESENCE_NODE_TTL_MS', 15_000, 300),
     orderHoldMs: int(env, 'ORDER_HOLD_MS', 50, 0, 10_000),
+    sseKeepAliveMs: int(env, 'SSE_KEEPALIVE_MS', 15_000, 50),
+    pollHoldMs: int(env, 'POLL_HOLD_MS', 25_000, 0, 120_000),
+    pollMailboxEvents: int(env, 'POLL_MAILBOX_EVENTS', 256, 1, 100_000),
+    pollMailboxTtlMs: int(env, 'POLL_MAILBOX_TTL_MS', 60_000, 100),
+    mediaMaxBytes: int(env, 'MEDIA_MAX_BYTES', 25 * 1024 * 1024, 1024),
+    mediaVideoMaxBytes: int(env, 'MEDIA_VIDEO_MAX_BYTES', 100 * 1024 * 1024, 1024),
+    mediaUrlTtlSec: int(env, 'MEDIA_URL_TTL_SEC', 3600, 1),
+    s3: s3Config(env),
   };
+}
+
+function s3Config(env: Env): S3Config | undefined {
+  const endpoint = url(env, 'S3_ENDPOINT', ['http:', 'https:']);
+  const bucket = env.S3_BUCKET || undefined;
+  if (!endpoint && !bucket) return undefined;
+  if (!endpoint || !bucket) throw new ConfigError('S3_ENDPOINT and S3_BUCKET must be set together');
+  const accessKeyId = env.S3_ACCESS_KEY_ID || undefined;
+  const secretAccessKey = env.S3_SECRET_ACCESS_KEY || undefined;
+  if (Boolean(accessKeyId) !== Boolean(secretAccessKey)) {
+    throw new ConfigError('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together');
+  }
+  return { endpoint, bucket, region: env.S3_REGION || 'us-east-1', accessKeyId, secretAccessKey, forcePathStyle: bool(env, 'S3_FORCE_PATH_STYLE', true) };
 }

@@ -7,6 +7,8 @@ import type { Metrics } from './metrics.js';
 import type { Presence } from './presence/Presence.js';
 import type { Typing } from './typing/Typing.js';
 import type { ReceiptWriter } from './receipts/ReceiptWriter.js';
+import type { BlobStore } from './media/BlobStore.js';
+import type { MediaUrls } from './media/MediaUrls.js';
 
 /** What every action needs, built once at boot and passed down explicitly. */
 export interface Context {
@@ -20,6 +22,9 @@ export interface Context {
   typing: Typing;
   /** The write path for delivered/read receipts (WebSocket and REST share it). */
   receipts: ReceiptWriter;
+  /** Where media bytes live (disk or S3), and the signer of their expiring URLs. */
+  blobs: BlobStore;
+  mediaUrls: MediaUrls;
 }
 
 /** Who is calling: the user and the device (login session) the access token belongs to. */

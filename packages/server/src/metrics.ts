@@ -8,7 +8,12 @@ export function createMetrics() {
   collectDefaultMetrics({ register: registry, prefix: 'parley_' });
   return {
     registry,
-    connections: new Gauge({ name: 'parley_ws_connections', help: 'Open authenticated WebSocket connections', registers: [registry] }),
+    connections: new Gauge({
+      name: 'parley_ws_connections',
+      help: 'Open authenticated connections, by transport (websocket, sse, poll mailboxes)',
+      labelNames: ['transport'],
+      registers: [registry],
+    }),
     messagesStored: new Counter({ name: 'parley_messages_stored_total', help: 'Messages committed', registers: [registry] }),
     framesIn: new Counter({ name: 'parley_ws_frames_in_total', help: 'Frames received, by type', labelNames: ['type'], registers: [registry] }),
     slowConsumers: new Counter({ name: 'parley_ws_slow_consumers_total', help: 'Sockets closed for not reading', registers: [registry] }),

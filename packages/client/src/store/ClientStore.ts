@@ -8,6 +8,9 @@ export interface OutboxEntry {
   type: MessageInput['type'];
   content: string;
   replyTo?: string;
+  /** An uploaded file (`uploadMedia`) for image, video, audio and file messages. */
+  media?: { id: string };
+  location?: MessageInput['location'];
   /** Local clock, ISO-8601. */
   createdAt: string;
 }
@@ -23,6 +26,8 @@ export interface StoredState {
   session?: StoredSession;
   /** Per chat, the highest seq up to which every message was handed to the app. */
   cursors: Record<string, number>;
+  /** Per chat, the `changeSeq` up to which edits, deletions, reactions and hides were handed to the app. */
+  changes: Record<string, number>;
   /** Unacked messages, oldest first. */
   outbox: OutboxEntry[];
 }
@@ -37,13 +42,14 @@ export interface ClientStore {
   putOutbox(entry: OutboxEntry): Promise<void>;
   deleteOutbox(clientMsgId: string): Promise<void>;
   setCursor(chatId: string, seq: number): Promise<void>;
+  setChangeSeq(chatId: string, changeSeq: number): Promise<void>;
   /** `undefined` forgets the tokens but keeps `owner`. */
   setSession(session: StoredSession | undefined): Promise<void>;
   /** Forgets everything (another user signs in on this store). */
   clear(): Promise<void>;
 }
 
-export const emptyState = (): StoredState => ({ cursors: {}, outbox: [] });
+export const emptyState = (): StoredState => ({ cursors: {}, changes: {}, outbox: [] });
 
 /** The in-memory half every store shares: apply one write to a state object. */
 export const apply = {
@@ -57,6 +63,9 @@ export const apply = {
   },
   setCursor(state: StoredState, chatId: string, seq: number): void {
     if (seq > (state.cursors[chatId] ?? 0)) state.cursors[chatId] = seq;
+  },
+  setChangeSeq(state: StoredState, chatId: string, changeSeq: number): void {
+    if (changeSeq > (state.changes[chatId] ?? 0)) state.changes[chatId] = changeSeq;
   },
   setSession(state: StoredState, session: StoredSession | undefined): void {
     if (session) state.owner = session.user.id;

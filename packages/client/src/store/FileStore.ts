@@ -29,7 +29,7 @@ export class FileStore implements ClientStore {
       const parsed = JSON.parse(text) as StoredState & { format?: number };
       if (parsed.format !== FORMAT) throw new Error(`${this.path}: unknown store format ${parsed.format}`);
       const { format: _format, ...state } = parsed;
-      this.state = state;
+      this.state = { ...state, changes: state.changes ?? {} }; // files written before change catch-up
     }
     return structuredClone(this.state);
   }
@@ -46,6 +46,11 @@ export class FileStore implements ClientStore {
 
   setCursor(chatId: string, seq: number): Promise<void> {
     apply.setCursor(this.loaded(), chatId, seq);
+    return this.save();
+  }
+
+  setChangeSeq(chatId: string, changeSeq: number): Promise<void> {
+    apply.setChangeSeq(this.loaded(), chatId, changeSeq);
     return this.save();
   }
 

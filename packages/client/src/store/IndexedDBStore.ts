@@ -1,10 +1,13 @@
 import { emptyState, type ClientStore, type OutboxEntry, type StoredSession, type StoredState } from './ClientStore.js';
 
-const VERSION = 1;
+/** 2 added `changes`. */
+const VERSION = 2;
+const STORES = ['outbox', 'cursors', 'changes', 'meta'];
 
 /**
- * Browsers: one IndexedDB database with three object stores: `outbox` (keyed by clientMsgId,
- * ordered by an insertion counter), `cursors` (chatId → seq) and `meta` (owner, session).
+ * Browsers: one IndexedDB database with four object stores: `outbox` (keyed by clientMsgId,
+ * ordered by an insertion counter), `cursors` (chatId → seq), `changes` (chatId → changeSeq)
+ * and `meta` (owner, session).
  * Every write is its own transaction and resolves when it commits.
  */
 export class IndexedDBStore implements ClientStore {
@@ -15,11 +18,13 @@ export class IndexedDBStore implements ClientStore {
 
   async load(): Promise<StoredState> {
     const db = await this.open();
-    const tx = db.transaction(['outbox', 'cursors', 'meta'], 'readonly');
-    const [outbox, chatIds, seqs, owner, session] = await Promise.all([
+    const tx = db.transaction(STORES, 'readonly');
+    const [outbox, chatIds, seqs, changedIds, changeSeqs, owner, session] = await Promise.all([
       request<Array<OutboxEntry & { order: number }>>(tx.objectStore('outbox').getAll()),
       request<IDBValidKey[]>(tx.objectStore('cursors').getAllKeys()),
       request<number[]>(tx.objectStore('cursors').getAll()),
+      request<IDBValidKey[]>(tx.objectStore('changes').getAllKeys()),
+      request<number[]>(tx.objectStore('changes').getAll()),
       request<string | undefined>(tx.objectStore('meta').get('owner')),
       request<StoredSession | undefined>(tx.objectStore('meta').get('session')),
     ]);
@@ -27,6 +32,7 @@ export class IndexedDBStore implements ClientStore {
     const state = emptyState();
     state.outbox = outbox.map(({ order: _order, ...entry }) => entry);
     chatIds.forEach((chatId, i) => (state.cursors[String(chatId)] = seqs[i]!));
+    changedIds.forEach((chatId, i) => (state.changes[String(chatId)] = changeSeqs[i]!));
     if (owner) state.owner = owner;
     if (session) state.session = session;
     return state;
@@ -54,11 +60,20 @@ export class IndexedDBStore implements ClientStore {
   }
 
   setCursor(chatId: string, seq: number): Promise<void> {
-    return this.write(['cursors'], (tx) => {
-      const cursors = tx.objectStore('cursors');
-      const read = cursors.get(chatId);
+    return this.raise('cursors', chatId, seq);
+  }
+
+  setChangeSeq(chatId: string, changeSeq: number): Promise<void> {
+    return this.raise('changes', chatId, changeSeq);
+  }
+
+  /** Counters only move forward, also when two writes race. */
+  private raise(storeName: string, chatId: string, value: number): Promise<void> {
+    return this.write([storeName], (tx) => {
+      const store = tx.objectStore(storeName);
+      const read = store.get(chatId);
       read.onsuccess = () => {
-        if (seq > ((read.result as number | undefined) ?? 0)) cursors.put(seq, chatId);
+        if (value > ((read.result as number | undefined) ?? 0)) store.put(value, chatId);
       };
     });
   }
@@ -74,8 +89,8 @@ export class IndexedDBStore implements ClientStore {
   }
 
   clear(): Promise<void> {
-    return this.write(['outbox', 'cursors', 'meta'], (tx) => {
-      for (const name of ['outbox', 'cursors', 'meta']) tx.objectStore(name).clear();
+    return this.write(STORES, (tx) => {
+      for (const name of STORES) tx.objectStore(name).clear();
     });
   }
 
@@ -83,9 +98,10 @@ export class IndexedDBStore implements ClientStore {
     this.db ??= new Promise((resolve, reject) => {
       const req = indexedDB.open(this.name, VERSION);
       req.onupgradeneeded = () => {
-        req.result.createObjectStore('outbox', { keyPath: 'clientMsgId' });
-        req.result.createObjectStore('cursors');
-        req.result.createObjectStore('meta');
+        const db = req.result;
+        for (const name of STORES) {
+          if (!db.objectStoreNames.contains(name)) db.createObjectStore(name, name === 'outbox' ? { keyPath: 'clientMsgId' } : undefined);
+        }
       };
       req.onsuccess = () => resolve(req.result);
       req.onerror = () => reject(req.error);

@@ -20,6 +20,10 @@ export class MemoryStore implements ClientStore {
     apply.setCursor(this.state, chatId, seq);
   }
 
+  async setChangeSeq(chatId: string, changeSeq: number): Promise<void> {
+    apply.setChangeSeq(this.state, chatId, changeSeq);
+  }
+
   async setSession(session: StoredSession | undefined): Promise<void> {
     apply.setSession(this.state, session && { ...session });
   }

@@ -1,5 +1,5 @@
 import type { ServerFrame } from '@parley/protocol';
-import type { OutgoingFrame, Transport, TransportFactory, TransportHandlers, TransportOptions } from './Transport.js';
+import { namedTransport, type OutgoingFrame, type Transport, type TransportFactory, type TransportHandlers, type TransportOptions } from './Transport.js';
 
 /** The part of the WebSocket API (browser or `ws`) the transport uses. */
 export interface WebSocketLike {
@@ -9,7 +9,7 @@ export interface WebSocketLike {
   onopen: ((ev: unknown) => void) | null;
   onmessage: ((ev: { data: unknown }) => void) | null;
   onclose: ((ev: { code: number; reason: string }) => void) | null;
-  onerror: ((ev: unknown) => void) | null;
+  onerror: ((ev: { message?: string }) => void) | null;
 }
 export type WebSocketConstructor = new (url: string) => WebSocketLike;
 
@@ -21,7 +21,7 @@ const OPEN = 1;
  * (loaded only when there is no global one), or the constructor given.
  */
 export function webSocketTransport(Impl?: WebSocketConstructor): TransportFactory {
-  return (options, handlers) => new WebSocketTransport(options, handlers, Impl);
+  return namedTransport('websocket', (options, handlers) => new WebSocketTransport(options, handlers, Impl));
 }
 
 class WebSocketTransport implements Transport {
@@ -63,14 +63,16 @@ class WebSocketTransport implements Transport {
       }
       if (!this.done) this.handlers.frame(frame);
     };
-    socket.onerror = () => {}; // `close` follows with the code.
-    socket.onclose = (ev) => this.end(ev.code, ev.reason);
+    // `close` follows with the code. Only `ws` (Node) says when an HTTP answer came instead of an upgrade.
+    let refused = false;
+    socket.onerror = (ev) => void (refused ||= /Unexpected server response/.test(ev?.message ?? ''));
+    socket.onclose = (ev) => this.end(ev.code, ev.reason, refused);
   }
 
-  private end(code: number, reason: string): void {
+  private end(code: number, reason: string, refused = false): void {
     if (this.done) return;
     this.done = true;
-    this.handlers.close(code, reason);
+    this.handlers.close(code, reason, refused);
   }
 }
 

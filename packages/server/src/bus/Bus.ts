@@ -10,6 +10,8 @@ export interface FrameEvent {
   frame: ServerFrame;
   /** The connection that caused it and already has it as an ack (unique across nodes). */
   exceptConnection?: string;
+  /** Only this connection of those users gets it (a `pong` for an SSE stream or poll mailbox). */
+  onlyConnection?: string;
 }
 
 /** A login session ended: its sockets on every node close at once. */

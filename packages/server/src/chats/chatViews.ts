@@ -1,6 +1,7 @@
 import type { Chat, ChatMember } from '@parley/protocol';
 import { iso } from '../accounts/presentUser.js';
-import { presentMessage } from '../messages/presentMessage.js';
+import { presentMessage, type MessageDetails } from '../messages/presentMessage.js';
+import { loadMessageDetails } from '../messages/loadMessageDetails.js';
 import type { Context } from '../context.js';
 import type { ChatRow, MessageRow } from '../store/schema.js';
 import { unreadByMember } from './unreadByMember.js';
@@ -10,6 +11,8 @@ export interface ChatView {
   chat: ChatRow;
   members: ChatMember[];
   lastMessage?: MessageRow;
+  /** Its media, quote and reactions (shared by every view loaded together). */
+  details?: MessageDetails;
   /** Per member: messages from others past their read mark. */
   unread: Map<string, number>;
 }
@@ -60,9 +63,10 @@ export async function loadChatViews(ctx: Context, chatIds: string[], forUserId?:
     }
     byChat.get(m.chat_id)?.members.push(member);
   }
+  const details = await loadMessageDetails(ctx, db, lastMessages);
   for (const msg of lastMessages) {
     const view = byChat.get(msg.chat_id);
-    if (view) view.lastMessage = msg;
+    if (view) (view.lastMessage = msg, view.details = details);
   }
   return chatIds.map((id) => byChat.get(id)).filter((v): v is ChatView => v !== undefined);
 }
@@ -79,7 +83,7 @@ export function presentChat(view: ChatView, userId: string): Chat {
     createdAt: iso(view.chat.created_at),
   };
   if (view.chat.name !== null) chat.name = view.chat.name;
-  if (view.lastMessage) chat.lastMessage = presentMessage(view.lastMessage);
+  if (view.lastMessage) chat.lastMessage = presentMessage(view.lastMessage, view.details);
   return chat;
 }
 

@@ -1,44 +1,67 @@
 import { randomUUID } from 'node:crypto';
-import type { WebSocket } from 'ws';
 import { CLOSE, type ErrorBody, type ServerFrame } from '@parley/protocol';
 import type { Caller, Context } from '../context.js';
 import { TokenBucket } from './TokenBucket.js';
 
-/** One WebSocket: its identity once authenticated, its budget, and a guarded send. */
+export type ConnectionKind = 'websocket' | 'sse' | 'poll';
+
+/** Where a connection's frames go: a WebSocket, an SSE stream, or a long-polling mailbox. */
+export interface ConnectionSink {
+  readonly kind: ConnectionKind;
+  /** Bytes accepted but not yet handed to the network. */
+  bufferedBytes(): number;
+  isOpen(): boolean;
+  /** `data` is `frame` serialised, done once however many connections get it. */
+  write(data: string, frame: ServerFrame): void;
+  /** Ends the link with a close code the client sees (close frame, SSE `close` event, poll reply). */
+  close(code: number, reason: string): void;
+  /** Drops the link without a goodbye. */
+  terminate(): void;
+}
+
+/** One link to one client, of any kind: its identity once authenticated, its budget, and a guarded send. */
 export class Connection {
   caller?: Caller;
   alive = true;
-  /** Names this socket in bus events, on any node. */
+  /** Names this connection in bus events, on any node (and in `POST /ping` for SSE and polling). */
   readonly key = randomUUID();
   readonly bucket: TokenBucket;
   private closed = false;
 
   constructor(
-    readonly socket: WebSocket,
+    readonly sink: ConnectionSink,
     readonly id: number,
     private readonly ctx: Context,
   ) {
     this.bucket = new TokenBucket(ctx.config.wsRatePerSec, ctx.config.wsRateBurst);
   }
 
+  get kind(): ConnectionKind {
+    return this.sink.kind;
+  }
+
+  get open(): boolean {
+    return !this.closed && this.sink.isOpen();
+  }
+
   send(frame: ServerFrame): void {
-    this.sendRaw(JSON.stringify(frame));
+    this.sendRaw(JSON.stringify(frame), frame);
   }
 
   /**
    * A client that stops reading must not make the server buffer without bound: past the
-   * limit the socket is dropped, and the client catches up from its cursor on reconnect.
+   * limit the link is dropped, and the client catches up from its cursor on reconnect.
    */
-  sendRaw(data: string): void {
+  sendRaw(data: string, frame: ServerFrame): void {
     if (this.closed) return;
-    if (this.socket.bufferedAmount > this.ctx.config.maxBufferedBytes) {
+    if (this.sink.bufferedBytes() > this.ctx.config.maxBufferedBytes) {
       this.ctx.metrics.slowConsumers.inc();
-      this.ctx.log.warn({ conn: this.id, userId: this.caller?.userId }, 'slow consumer disconnected');
+      this.ctx.log.warn({ conn: this.id, kind: this.kind, userId: this.caller?.userId }, 'slow consumer disconnected');
       this.closed = true;
-      this.socket.terminate();
+      this.sink.terminate();
       return;
     }
-    this.socket.send(data);
+    this.sink.write(data, frame);
   }
 
   sendError(error: ErrorBody, ref?: string): void {
@@ -48,6 +71,6 @@ export class Connection {
   close(code: number = CLOSE.normal, reason = ''): void {
     if (this.closed) return;
     this.closed = true;
-    this.socket.close(code, reason);
+    this.sink.close(code, reason);
   }
 }

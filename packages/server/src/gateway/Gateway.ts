@@ -3,31 +3,28 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { CLOSE, type ClientFrame } from '@parley/protocol';
 import { AppError } from '../errors.js';
-import type { BusEvent, FrameEvent } from '../bus/Bus.js';
-import { ChatOrder } from './ChatOrder.js';
 import type { Context } from '../context.js';
 import type { MessageWriter } from '../messages/MessageWriter.js';
 import { Connection } from './Connection.js';
+import type { ConnectionRegistry } from './ConnectionRegistry.js';
+import { WebSocketSink } from './WebSocketSink.js';
 import { checkFrame, refOf } from './checkFrame.js';
 import { FRAME_HANDLERS, type GatewayDeps } from './frameHandlers.js';
 
 export const WS_PATH = '/api/v1/ws/chat';
 
-/** This node's WebSocket connections, and the fan-out of bus events to them. */
+/** This node's WebSocket connections: accepting, authenticating, frames in, heartbeat. Fan-out is the registry's. */
 export class Gateway {
   private readonly wss: WebSocketServer;
-  private readonly byUser = new Map<string, Set<Connection>>();
-  private readonly all = new Set<Connection>();
+  /** Every socket, authenticated or not. */
+  private readonly all = new Map<Connection, WebSocket>();
   private readonly deps: GatewayDeps;
   private readonly heartbeat: NodeJS.Timeout;
-  private readonly order?: ChatOrder;
   private nextId = 1;
 
-  constructor(private readonly ctx: Context, writer: MessageWriter) {
+  constructor(private readonly ctx: Context, writer: MessageWriter, private readonly registry: ConnectionRegistry) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: ctx.config.maxFrameBytes, perMessageDeflate: false });
-    this.deps = { ctx, writer, register: (conn) => this.register(conn) };
-    if (ctx.bus.spansNodes) this.order = new ChatOrder((event) => this.send(event), ctx.config.orderHoldMs);
-    ctx.bus.subscribe((events) => this.deliver(events));
+    this.deps = { ctx, writer, register: (conn) => void registry.add(conn) };
     this.heartbeat = setInterval(() => this.beat(), ctx.config.heartbeatIntervalMs);
     this.heartbeat.unref();
   }
@@ -49,14 +46,13 @@ export class Gateway {
   /** Tells every client to reconnect (elsewhere) and stops the heartbeat. */
   async close(): Promise<void> {
     clearInterval(this.heartbeat);
-    this.order?.close();
-    for (const conn of this.all) conn.close(CLOSE.restarting, 'server restarting');
+    for (const conn of this.all.keys()) conn.close(CLOSE.restarting, 'server restarting');
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
   private accept(socket: WebSocket): void {
-    const conn = new Connection(socket, this.nextId++, this.ctx);
-    this.all.add(conn);
+    const conn = new Connection(new WebSocketSink(socket), this.nextId++, this.ctx);
+    this.all.set(conn, socket);
     const authTimer = setTimeout(() => {
       if (conn.caller) return;
       conn.sendError({ code: 'unauthorized', message: 'no auth frame in time' });
@@ -72,7 +68,8 @@ export class Gateway {
     socket.on('error', (err) => this.ctx.log.debug({ err, conn: conn.id }, 'socket error'));
     socket.on('close', () => {
       clearTimeout(authTimer);
-      this.unregister(conn);
+      this.all.delete(conn);
+      this.registry.remove(conn);
     });
   }
 
@@ -113,64 +110,15 @@ export class Gateway {
     conn.sendError(error.toBody(), refOf(text));
   }
 
-  private register(conn: Connection): void {
-    // Closed while its token was checked: registering it now would leave it (and its user online) forever.
-    if (!this.all.has(conn)) return;
-    const userId = conn.caller!.userId;
-    let set = this.byUser.get(userId);
-    if (!set) this.byUser.set(userId, (set = new Set()));
-    set.add(conn);
-    this.ctx.metrics.connections.inc();
-    this.ctx.presence.connected(userId);
-  }
-
-  private unregister(conn: Connection): void {
-    this.all.delete(conn);
-    if (!conn.caller) return;
-    const set = this.byUser.get(conn.caller.userId);
-    if (set?.delete(conn)) {
-      this.ctx.metrics.connections.dec();
-      this.ctx.presence.disconnected(conn.caller.userId);
-      this.ctx.typing.connectionClosed(conn.key);
-    }
-    if (set?.size === 0) this.byUser.delete(conn.caller.userId);
-  }
-
-  private deliver(events: BusEvent[]): void {
-    for (const event of events) {
-      if (event.kind === 'frame') {
-        if (this.order) this.order.accept(event);
-        else this.send(event);
-        continue;
-      }
-      for (const conn of this.byUser.get(event.userId) ?? []) {
-        if (conn.caller?.deviceId === event.deviceId) conn.close(CLOSE.sessionRevoked, 'session revoked');
-      }
-    }
-  }
-
-  /** Serialises each frame once, however many sockets it goes to. */
-  private send(event: FrameEvent): void {
-    let data: string | undefined;
-    for (const userId of event.userIds) {
-      const conns = this.byUser.get(userId);
-      if (!conns) continue;
-      data ??= JSON.stringify(event.frame);
-      for (const conn of conns) {
-        if (conn.key !== event.exceptConnection) conn.sendRaw(data);
-      }
-    }
-  }
-
   /** A socket that has not answered the previous ping is dead: drop it. */
   private beat(): void {
-    for (const conn of this.all) {
+    for (const [conn, socket] of this.all) {
       if (!conn.alive) {
-        conn.socket.terminate();
+        socket.terminate();
         continue;
       }
       conn.alive = false;
-      conn.socket.ping();
+      socket.ping();
     }
   }
 }

@@ -43,7 +43,7 @@ export const FRAME_HANDLERS: { [T in ClientFrame['type']]: Handler<Extract<Clien
   },
 
   async sync({ ctx }, conn, frame: SyncFrame) {
-    const chats = await catchUp(ctx, conn.caller!, frame.cursors, frame.limit);
+    const chats = await catchUp(ctx, conn.caller!, frame.cursors, frame.limit, frame.changes);
     conn.send({ type: 'synced', chats });
   },
 

@@ -10,7 +10,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       info: {
         title: 'Parley API',
         version: `v1 (protocol ${PROTOCOL_VERSION})`,
-        description: 'REST API of Parley. Real-time messaging is on the WebSocket at /api/v1/ws/chat; see docs/api.md.',
+        description: 'REST API of Parley. Real-time messaging is on the WebSocket at /api/v1/ws/chat; where WebSockets are blocked, on GET /events (Server-Sent Events) or POST /poll (long polling), with the frames sent over REST. See docs/api.md.',
       },
       servers: [{ url: '/api/v1' }],
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },

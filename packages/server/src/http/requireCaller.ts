@@ -15,8 +15,12 @@ declare module 'fastify' {
 export function requireCaller(app: FastifyInstance, ctx: Context): void {
   app.decorateRequest('caller', undefined as unknown as Caller);
   app.addHook('preValidation', async (request: FastifyRequest) => {
-    const header = request.headers.authorization;
-    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-    request.caller = await authenticate(ctx, token);
+    request.caller = await authenticate(ctx, bearerToken(request));
   });
+}
+
+/** The token of an `Authorization: Bearer …` header. */
+export function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  return header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
 }

@@ -7,6 +7,7 @@ import { isUniqueViolation } from '../store/errors.js';
 import { withRetry } from '../store/withRetry.js';
 import { appendMessages, type SendRequest } from './appendMessages.js';
 import { presentMessage } from './presentMessage.js';
+import { loadMessageDetails } from './loadMessageDetails.js';
 
 export type SendResult = { ok: true; message: Message } | { ok: false; error: AppError };
 
@@ -38,10 +39,16 @@ export class MessageWriter {
     try {
       // Another node may store the same (chat, sender, clientMsgId) between our dedupe read and
       // insert; the unique index refuses it, and a rerun finds that row and dedupes against it.
-      const outcomes = await withRetry(() => this.ctx.store.transaction((trx) => appendMessages(trx, batch)), isUniqueViolation, 3, 1);
+      const { outcomes, details } = await withRetry(() => this.ctx.store.transaction(async (trx) => {
+        const outcomes = await appendMessages(trx, batch);
+        // Media and quotes for the acks and frames: a query each for the whole batch, only if some message needs them.
+        const stored = outcomes.flatMap((o) => (o.ok ? [o] : []));
+        const details = await loadMessageDetails(this.ctx, trx, stored.map((o) => o.row), { reactions: stored.some((o) => !o.fresh) });
+        return { outcomes, details };
+      }), isUniqueViolation, 3, 1);
       const results = outcomes.map((outcome, i): SendResult => {
         if (!outcome.ok) return outcome;
-        const message = presentMessage(outcome.row);
+        const message = presentMessage(outcome.row, details);
         if (outcome.fresh) {
           events.push({ kind: 'frame', userIds: outcome.memberIds, frame: { type: 'message', message }, exceptConnection: batch[i]!.ackedConnection });
         }

@@ -6,6 +6,7 @@ import type { Caller } from '../context.js';
 import type { Db } from '../store/Store.js';
 import type { MessageRow } from '../store/schema.js';
 import { findBlockedPairs } from '../contacts/blocks.js';
+import { AUDIO_CAPABLE } from '../media/sniffMediaType.js';
 
 export interface SendRequest {
   caller: Caller;
@@ -14,13 +15,16 @@ export interface SendRequest {
   input: MessageInput;
   /** The connection that gets an ack for this send, and so needs no `message` frame of it. */
   ackedConnection?: string;
+  /** A forward: marked as such, and may use this media id although the sender did not upload it. */
+  forwarded?: boolean;
+  mediaGrant?: string;
 }
 
 export type SendOutcome =
   | { ok: true; row: MessageRow; fresh: boolean; memberIds: string[] }
   | { ok: false; error: AppError };
 
-// SQLite allows 32,766 bound parameters per statement; 11 columns x 500 rows stays well under.
+// SQLite allows 32,766 bound parameters per statement; 17 columns x 500 rows stays well under.
 const CHUNK = 500;
 
 /**
@@ -57,6 +61,17 @@ export async function appendMessages(db: Db, requests: SendRequest[]): Promise<S
   requests.forEach((req, i) => {
     if (!outcomes[i] && req.input.replyTo && !replies.has(`${req.chatId}:${req.input.replyTo}`)) {
       outcomes[i] = { ok: false, error: new AppError('invalid_request', 'message.replyTo: no such message in this chat') };
+    }
+  });
+
+  const media = await loadMedia(db, requests.filter((r, i) => !outcomes[i] && r.input.media));
+  requests.forEach((req, i) => {
+    if (outcomes[i] || !req.input.media) return;
+    const found = media.get(req.input.media.id);
+    if (!found || (found.uploader_id !== req.caller.userId && req.mediaGrant !== found.id)) {
+      outcomes[i] = { ok: false, error: new AppError('invalid_request', 'message.media.id: no such upload of yours') };
+    } else if (!mediaFits(req.input.type, found)) {
+      outcomes[i] = { ok: false, error: new AppError('invalid_request', `message.media.id: a ${found.kind} upload cannot be sent as a ${req.input.type} message`) };
     }
   });
 
@@ -98,6 +113,12 @@ export async function appendMessages(db: Db, requests: SendRequest[]): Promise<S
       created_at: now,
       edited_at: null,
       deleted_at: null,
+      media_id: req.input.media?.id ?? null,
+      location_lat: req.input.location?.lat ?? null,
+      location_lng: req.input.location?.lng ?? null,
+      location_name: req.input.location?.name ?? null,
+      forwarded: req.forwarded ? 1 : 0,
+      change_seq: 0,
     };
     rows.push(row);
     outcomes[i] = { ok: true, row, fresh: true, memberIds: members.get(req.chatId)! };
@@ -160,6 +181,24 @@ async function loadReplyTargets(db: Db, requests: SendRequest[]): Promise<Set<st
     for (const row of rows) found.add(`${row.chat_id}:${row.id}`);
   }
   return found;
+}
+
+/** Who uploaded each referenced media, and what it is: one query per 500 sends. */
+async function loadMedia(db: Db, requests: SendRequest[]): Promise<Map<string, { id: string; uploader_id: string; kind: string; mime: string; width: number | null }>> {
+  const found = new Map<string, { id: string; uploader_id: string; kind: string; mime: string; width: number | null }>();
+  for (let i = 0; i < requests.length; i += CHUNK) {
+    const ids = [...new Set(requests.slice(i, i + CHUNK).map((r) => r.input.media!.id))];
+    const rows = await db.selectFrom('media').select(['id', 'uploader_id', 'kind', 'mime', 'width']).where('id', 'in', ids).execute();
+    for (const row of rows) found.set(row.id, row);
+  }
+  return found;
+}
+
+/** A file message may carry anything; a voice note may be a WebM or MP4 without a picture. */
+function mediaFits(type: string, media: { kind: string; mime: string; width: number | null }): boolean {
+  if (type === 'file') return true;
+  if (type === 'audio' && media.kind === 'video') return AUDIO_CAPABLE.has(media.mime) && media.width === null;
+  return media.kind === type;
 }
 
 /** Bumps each chat's counter by its count in one statement; returns each chat's first new seq. */

@@ -3,6 +3,7 @@ import { invalid } from '../errors.js';
 import type { Caller, Context } from '../context.js';
 import { loadChatForMember } from '../chats/loadChatForMember.js';
 import { presentMessage } from './presentMessage.js';
+import { loadMessageDetails } from './loadMessageDetails.js';
 
 /**
  * A page of a chat's history, always in ascending seq. `before` pages back from a seq,
@@ -23,5 +24,6 @@ export async function loadHistory(ctx: Context, caller: Caller, chatId: string, 
   const hasMore = rows.length > limit;
   const page = rows.slice(0, limit);
   if (!forward) page.reverse();
-  return { messages: page.map(presentMessage), hasMore };
+  const details = await loadMessageDetails(ctx, db, page, { viewerId: caller.userId });
+  return { messages: page.map((row) => presentMessage(row, details)), hasMore };
 }

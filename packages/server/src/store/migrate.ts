@@ -2,12 +2,14 @@ import { type Kysely, type Migration, Migrator } from 'kysely';
 import * as core from './migrations/0001_core.js';
 import * as receipts from './migrations/0002_receipts.js';
 import * as presence from './migrations/0003_presence.js';
+import * as media from './migrations/0004_media.js';
 
 /** Numbered migrations, applied in order at start-up; a name is never reused. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_core': core,
   '0002_receipts': receipts,
   '0003_presence': presence,
+  '0004_media': media,
 };
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {

@@ -14,6 +14,9 @@ export interface Database {
   messages: MessagesTable;
   settings: SettingsTable;
   receipt_log: ReceiptLogTable;
+  media: MediaTable;
+  message_reactions: MessageReactionsTable;
+  message_hides: MessageHidesTable;
 }
 
 export interface UsersTable {
@@ -65,6 +68,8 @@ export interface ChatsTable {
   pair_key: string | null;
   /** The seq of the newest message: the next one gets last_seq + 1 in the same transaction. */
   last_seq: number;
+  /** Bumped by every edit, deletion, reaction or hide in the chat; the changed row keeps the new value. */
+  last_change_seq: Generated<number>;
   created_by: string;
   created_at: number;
 }
@@ -90,6 +95,54 @@ export interface MessagesTable {
   created_at: number;
   edited_at: number | null;
   deleted_at: number | null;
+  media_id: Generated<string | null>;
+  location_lat: Generated<number | null>;
+  location_lng: Generated<number | null>;
+  location_name: Generated<string | null>;
+  /** 1 when copied from another message by forwarding. */
+  forwarded: Generated<number>;
+  /** The chat's last_change_seq when this message last changed; 0 if it never did. */
+  change_seq: Generated<number>;
+}
+
+/** One upload. Uploads of the same bytes share `blob_key` (and the thumbnail): stored once. */
+export interface MediaTable {
+  id: string;
+  uploader_id: string;
+  kind: 'image' | 'video' | 'audio' | 'file';
+  mime: string;
+  /** Bytes of the stored blob (for images: after metadata was stripped). */
+  size: number;
+  /** Of the bytes as uploaded. */
+  sha256: string;
+  blob_key: string;
+  name: string | null;
+  width: number | null;
+  height: number | null;
+  duration_ms: number | null;
+  thumb_key: string | null;
+  thumb_width: number | null;
+  thumb_height: number | null;
+  /** A tiny WebP as a data: URL, shown blurred while the thumbnail loads. */
+  preview: string | null;
+  created_at: number;
+}
+
+export interface MessageReactionsTable {
+  chat_id: string;
+  seq: number;
+  user_id: string;
+  emoji: string;
+  created_at: number;
+}
+
+/** "Delete for me": the message stays for everyone else. */
+export interface MessageHidesTable {
+  chat_id: string;
+  seq: number;
+  user_id: string;
+  change_seq: number;
+  created_at: number;
 }
 
 export interface SettingsTable {
@@ -114,5 +167,6 @@ export type MessageRow = Selectable<MessagesTable>;
 export type NewMessageRow = Insertable<MessagesTable>;
 export type ContactRow = Selectable<ContactsTable>;
 export type DeviceRow = Selectable<DevicesTable>;
+export type MediaRow = Selectable<MediaTable>;
 // Generated is re-exported for migrations that add defaulted columns later.
 export type { Generated };

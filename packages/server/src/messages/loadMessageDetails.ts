@@ -1,0 +1,97 @@
+import type { Reaction } from '@parley/protocol';
+import type { Context } from '../context.js';
+import { presentMedia } from '../media/presentMedia.js';
+import type { Db } from '../store/Store.js';
+import type { MessageRow } from '../store/schema.js';
+import { idKey, presentQuote, seqKey, type MessageDetails } from './presentMessage.js';
+
+const CHUNK = 500;
+
+export interface DetailOptions {
+  /** Whose hides apply ("delete for me"); without one nothing is hidden. */
+  viewerId?: string;
+  /** Skip the reactions query when the rows cannot have any (just inserted). */
+  reactions?: boolean;
+}
+
+/**
+ * Media, quotes, reactions and the viewer's hides for a page of messages: at most four queries
+ * whatever the page size, each skipped when no row needs it.
+ */
+export async function loadMessageDetails(ctx: Context, db: Db, rows: MessageRow[], options: DetailOptions = {}): Promise<MessageDetails> {
+  const live = rows.filter((r) => !r.deleted_at);
+  const details: MessageDetails = { media: new Map(), quotes: new Map(), reactions: new Map(), hidden: new Map() };
+  const now = Date.now();
+
+  const mediaIds = [...new Set(live.map((r) => r.media_id).filter((id): id is string => !!id))];
+  for (const ids of chunks(mediaIds)) {
+    for (const media of await db.selectFrom('media').selectAll().where('id', 'in', ids).execute()) {
+      details.media.set(media.id, presentMedia(ctx.mediaUrls, media, now));
+    }
+  }
+
+  const replies = live.filter((r) => r.reply_to);
+  for (const part of chunks(replies)) {
+    const quoted = await db
+      .selectFrom('messages')
+      .select(['chat_id', 'id', 'sender_id', 'type', 'content', 'deleted_at', 'location_name'])
+      .where('chat_id', 'in', [...new Set(part.map((r) => r.chat_id))])
+      .where('id', 'in', part.map((r) => r.reply_to!))
+      .execute();
+    for (const q of quoted) details.quotes.set(idKey(q.chat_id, q.id), presentQuote(q));
+  }
+
+  if (options.reactions !== false && live.length > 0) {
+    for (const spans of seqSpans(live)) {
+      const found = await db
+        .selectFrom('message_reactions')
+        .select(['chat_id', 'seq', 'user_id', 'emoji'])
+        .where((eb) => eb.or(spans.map((s) => eb.and([eb('chat_id', '=', s.chatId), eb('seq', '>=', s.min), eb('seq', '<=', s.max)]))))
+        .orderBy('created_at')
+        .orderBy('user_id')
+        .execute();
+      for (const r of found) {
+        const key = seqKey(r.chat_id, Number(r.seq));
+        const list = details.reactions.get(key) ?? [];
+        const same = list.find((x) => x.emoji === r.emoji);
+        if (same) (same.count++, same.userIds.push(r.user_id));
+        else list.push({ emoji: r.emoji, count: 1, userIds: [r.user_id] } satisfies Reaction);
+        details.reactions.set(key, list);
+      }
+    }
+  }
+
+  if (options.viewerId && rows.length > 0) {
+    for (const spans of seqSpans(rows)) {
+      const hides = await db
+        .selectFrom('message_hides')
+        .select(['chat_id', 'seq', 'change_seq'])
+        .where('user_id', '=', options.viewerId)
+        .where((eb) => eb.or(spans.map((s) => eb.and([eb('chat_id', '=', s.chatId), eb('seq', '>=', s.min), eb('seq', '<=', s.max)]))))
+        .execute();
+      for (const h of hides) details.hidden.set(seqKey(h.chat_id, Number(h.seq)), Number(h.change_seq));
+    }
+  }
+  return details;
+}
+
+/**
+ * The seq range each chat's rows span, so reactions and hides are read as one primary-key range
+ * per chat. A range may hold seqs that are not on the page; their entries are simply unused.
+ */
+function seqSpans(rows: MessageRow[]): Array<Array<{ chatId: string; min: number; max: number }>> {
+  const spans = new Map<string, { chatId: string; min: number; max: number }>();
+  for (const r of rows) {
+    const seq = Number(r.seq);
+    const span = spans.get(r.chat_id);
+    if (!span) spans.set(r.chat_id, { chatId: r.chat_id, min: seq, max: seq });
+    else (span.min = Math.min(span.min, seq), span.max = Math.max(span.max, seq));
+  }
+  return chunks([...spans.values()]);
+}
+
+function chunks<T>(items: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+  return out;
+}
