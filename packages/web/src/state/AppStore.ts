@@ -1,0 +1,264 @@
+import type { Chat, ConnectionState, LocalMessage, Message, ParleyClient, Presence, User } from '@parley/client';
+import { LocalCache } from './LocalCache.js';
+import { mergeMessages } from './mergeMessages.js';
+import { PresenceBook } from './PresenceBook.js';
+import { TypingBook } from './TypingBook.js';
+
+export interface AppState {
+  readonly me: User;
+  readonly connection: ConnectionState;
+  /** What the browser says (`navigator.onLine`). */
+  readonly online: boolean;
+  /** Most recently active first. */
+  readonly chats: readonly Chat[];
+  /** Per chat, one run of consecutive seqs (see mergeMessages). */
+  readonly messages: Readonly<Record<string, readonly Message[]>>;
+  /** Per chat, own messages from this device not acked yet (`sending`) or refused (`failed`). */
+  readonly pending: Readonly<Record<string, readonly LocalMessage[]>>;
+  readonly presence: Readonly<Record<string, Presence>>;
+  /** Per chat, who is typing now. */
+  readonly typing: Readonly<Record<string, readonly string[]>>;
+  /** Per chat, the highest seq this user has read. */
+  readonly readMarks: Readonly<Record<string, number>>;
+  /** Bumped whenever a member's receipt cursors move: own messages' ticks may have changed. */
+  readonly receipts: number;
+  readonly loadingOlder: Readonly<Record<string, boolean>>;
+}
+
+const PAGE = 60;
+
+/**
+ * Everything the UI shows of one signed-in user, fed by the SDK's events and by the local
+ * cache (shown at once, before the network answers). Components read it through `useApp`;
+ * every change replaces the state object, so React sees exactly what changed.
+ */
+export class AppStore {
+  state: AppState;
+  private readonly listeners = new Set<() => void>();
+  private readonly unsubscribe: Array<() => void> = [];
+  private readonly chatsById = new Map<string, Chat>();
+  private incoming: Message[] = [];
+  private readonly presenceBook: PresenceBook;
+  private readonly typingBook: TypingBook;
+  /** The chat on screen, scrolled to its newest message: what arrives there is read at once. */
+  private watching?: string;
+
+  constructor(readonly client: ParleyClient, me: User, readonly cache = new LocalCache()) {
+    this.state = {
+      me, connection: client.state, online: navigator.onLine, chats: [], messages: {}, pending: groupPending(client.pending()),
+      presence: {}, typing: {}, readMarks: {}, receipts: 0, loadingOlder: {},
+    };
+    this.presenceBook = new PresenceBook(client, me.id, (presence) => this.set({ presence }));
+    this.typingBook = new TypingBook((typing) => this.set({ typing }));
+  }
+
+  /** Listens to the SDK; returns the function that stops it. */
+  start(): () => void {
+    const client = this.client;
+    this.unsubscribe.push(
+      client.on('message', (m) => this.queue(m)),
+      client.on('status', (local) => this.onStatus(local)),
+      client.on('chat', (chat) => this.upsertChat(chat)),
+      client.on('chat.removed', ({ chatId }) => this.removeChat(chatId)),
+      client.on('receipt', (r) => this.onReceipt(r)),
+      client.on('typing', (t) => this.typingBook.update(t.chatId, t.userId, t.state === 'start')),
+      client.on('presence', (p) => this.presenceBook.update(p)),
+      client.on('state', (connection) => {
+        this.set({ connection });
+        if (connection === 'ready') this.presenceBook.refresh(this.memberIds());
+      }),
+    );
+    return () => this.dispose();
+  }
+
+  /** Shows the cached chats and messages; call once, before connecting. */
+  async restore(): Promise<void> {
+    const cached = await this.cache.load(this.state.me.id).catch(() => ({ chats: [], messages: {} as Record<string, Message[]> }));
+    for (const chat of cached.chats) if (!this.chatsById.has(chat.id)) this.chatsById.set(chat.id, chat);
+    const messages = { ...this.state.messages };
+    for (const [chatId, list] of Object.entries(cached.messages)) messages[chatId] = mergeMessages(list, messages[chatId] ?? []);
+    this.set({ messages, readMarks: { ...readMarksOf(cached.chats, this.state.me.id), ...this.state.readMarks } });
+    this.publishChats();
+  }
+
+  // --- For components --------------------------------------------------------------------
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  };
+
+  chat(chatId: string): Chat | undefined {
+    return this.chatsById.get(chatId);
+  }
+
+  /** Queues a message (it shows as `sending` until acked). Throws for blank or oversized text. */
+  send(chatId: string, content: string, replyTo?: string): void {
+    const local = this.client.send(chatId, replyTo ? { type: 'text', content, replyTo } : { type: 'text', content });
+    this.set({ pending: { ...this.state.pending, [chatId]: [...(this.state.pending[chatId] ?? []), local] } });
+    this.publishChats();
+  }
+
+  /** A refused message is dropped from the screen (it was never stored). */
+  discard(chatId: string, clientMsgId: string): void {
+    this.set({ pending: { ...this.state.pending, [chatId]: (this.state.pending[chatId] ?? []).filter((p) => p.clientMsgId !== clientMsgId) } });
+  }
+
+  async loadNewest(chatId: string): Promise<void> {
+    const page = await this.client.history(chatId, { limit: PAGE });
+    this.take(chatId, page.messages);
+  }
+
+  /** The page before the oldest loaded message. */
+  async loadOlder(chatId: string): Promise<void> {
+    const first = this.state.messages[chatId]?.[0];
+    if (!first || first.seq <= 1 || this.state.loadingOlder[chatId]) return;
+    this.set({ loadingOlder: { ...this.state.loadingOlder, [chatId]: true } });
+    try {
+      const page = await this.client.history(chatId, { before: first.seq, limit: PAGE });
+      this.take(chatId, page.messages);
+    } finally {
+      this.set({ loadingOlder: { ...this.state.loadingOlder, [chatId]: false } });
+    }
+  }
+
+  /** The user has seen everything up to `seq` in the chat. */
+  markRead(chatId: string, seq: number): void {
+    if (seq <= (this.state.readMarks[chatId] ?? 0)) return;
+    this.client.markRead(chatId, seq);
+    this.set({ readMarks: { ...this.state.readMarks, [chatId]: seq } });
+    const chat = this.chatsById.get(chatId);
+    if (chat && chat.unreadCount > 0) {
+      const unread = (this.state.messages[chatId] ?? []).filter((m) => m.seq > seq && m.senderId !== this.state.me.id).length;
+      this.putChat({ ...chat, unreadCount: seq >= chat.lastSeq ? 0 : Math.min(chat.unreadCount, unread) });
+    }
+  }
+
+  /** Which chat is on screen at its newest message (undefined: none). */
+  watch(chatId: string | undefined): void {
+    this.watching = chatId;
+  }
+
+  /** A chat the app got from a REST answer (created, renamed, members changed). */
+  upsertChat(incoming: Chat): void {
+    const old = this.chatsById.get(incoming.id);
+    // A `chat` frame or list may be older than the messages this client already has.
+    const keepOld = old?.lastMessage && (!incoming.lastMessage || old.lastMessage.seq > incoming.lastMessage.seq);
+    const chat = keepOld ? { ...incoming, lastMessage: old.lastMessage, lastSeq: Math.max(old.lastSeq, incoming.lastSeq) } : incoming;
+    const isNew = !old || chat.members.some((m) => !old.members.some((o) => o.userId === m.userId));
+    const mark = readMarksOf([chat], this.state.me.id)[chat.id] ?? 0;
+    if (mark > (this.state.readMarks[chat.id] ?? 0)) this.set({ readMarks: { ...this.state.readMarks, [chat.id]: mark } });
+    this.putChat(chat);
+    this.set({ receipts: this.state.receipts + 1 });
+    if (isNew && this.state.connection === 'ready') this.presenceBook.refresh(this.memberIds());
+  }
+
+  removeChat(chatId: string): void {
+    this.chatsById.delete(chatId);
+    this.cache.removeChat(chatId);
+    const { [chatId]: _m, ...messages } = this.state.messages;
+    this.set({ messages });
+    this.publishChats();
+  }
+
+  setOnline(online: boolean): void {
+    this.set({ online });
+  }
+
+  dispose(): void {
+    for (const off of this.unsubscribe.splice(0)) off();
+    this.typingBook.clear();
+    void this.cache.flush();
+  }
+
+  // --- Inside ----------------------------------------------------------------------------
+
+  /** Messages arrive one event each (5,000 at once in a catch-up): applied together. */
+  private queue(message: Message): void {
+    if (this.incoming.length === 0) queueMicrotask(() => this.flushIncoming());
+    this.incoming.push(message);
+  }
+
+  private flushIncoming(): void {
+    const byChat = new Map<string, Message[]>();
+    for (const m of this.incoming.splice(0)) byChat.set(m.chatId, [...(byChat.get(m.chatId) ?? []), m]);
+    for (const [chatId, messages] of byChat) this.take(chatId, messages, true);
+  }
+
+  /** New messages of one chat, from the live stream (`live`) or a history page. */
+  private take(chatId: string, messages: Message[], live = false): void {
+    if (messages.length === 0) return;
+    const list = mergeMessages(this.state.messages[chatId] ?? [], messages);
+    this.set({ messages: { ...this.state.messages, [chatId]: list } });
+    this.cache.putMessages(messages);
+    const chat = this.chatsById.get(chatId);
+    if (!chat) return;
+    const newer = messages.filter((m) => m.seq > chat.lastSeq);
+    if (newer.length === 0) return;
+    const last = newer.reduce((a, b) => (b.seq > a.seq ? b : a));
+    const readMark = this.state.readMarks[chatId] ?? 0;
+    const seen = this.watching === chatId && document.visibilityState === 'visible';
+    const unread = live && !seen ? newer.filter((m) => m.senderId !== this.state.me.id && m.seq > readMark).length : 0;
+    this.putChat({ ...chat, lastSeq: last.seq, lastMessage: last, unreadCount: chat.unreadCount + unread });
+  }
+
+  private onStatus(local: LocalMessage): void {
+    if (local.status === 'sent' || local.status === 'failed') {
+      const list = this.state.pending[local.chatId] ?? [];
+      const next = local.status === 'sent' ? list.filter((p) => p.clientMsgId !== local.clientMsgId) : list.map((p) => (p.clientMsgId === local.clientMsgId ? local : p));
+      this.set({ pending: { ...this.state.pending, [local.chatId]: next } });
+    }
+    this.set({ receipts: this.state.receipts + 1 });
+  }
+
+  private onReceipt(r: { chatId: string; userId: string; readSeq: number; unreadCount?: number }): void {
+    this.set({ receipts: this.state.receipts + 1 });
+    if (r.userId !== this.state.me.id) return;
+    // This user read on another device.
+    if (r.readSeq > (this.state.readMarks[r.chatId] ?? 0)) this.set({ readMarks: { ...this.state.readMarks, [r.chatId]: r.readSeq } });
+    const chat = this.chatsById.get(r.chatId);
+    if (chat && r.unreadCount !== undefined) this.putChat({ ...chat, unreadCount: r.unreadCount });
+  }
+
+  private putChat(chat: Chat): void {
+    this.chatsById.set(chat.id, chat);
+    this.cache.putChat(chat);
+    this.publishChats();
+  }
+
+  private publishChats(): void {
+    const activity = (chat: Chat) => {
+      const pending = this.state.pending[chat.id];
+      const times = [chat.createdAt, chat.lastMessage?.createdAt ?? '', pending?.[pending.length - 1]?.createdAt ?? ''];
+      return times.reduce((a, b) => (b > a ? b : a));
+    };
+    const chats = [...this.chatsById.values()].map((chat) => ({ chat, at: activity(chat) })).sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+    this.set({ chats: chats.map((c) => c.chat) });
+  }
+
+  private memberIds(): string[] {
+    const ids = new Set<string>();
+    for (const chat of this.chatsById.values()) for (const m of chat.members) ids.add(m.userId);
+    return [...ids];
+  }
+
+  private set(patch: Partial<AppState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const listener of this.listeners) listener();
+  }
+}
+
+function groupPending(entries: LocalMessage[]): Record<string, LocalMessage[]> {
+  const byChat: Record<string, LocalMessage[]> = {};
+  for (const e of entries) (byChat[e.chatId] ??= []).push(e);
+  return byChat;
+}
+
+function readMarksOf(chats: readonly Chat[], me: string): Record<string, number> {
+  const marks: Record<string, number> = {};
+  for (const chat of chats) {
+    const mine = chat.members.find((m) => m.userId === me);
+    if (mine?.readSeq !== undefined) marks[chat.id] = mine.readSeq;
+  }
+  return marks;
+}

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { startServer, type TestServer } from '../../server/test/support/server.js';
+import { bubble, chatHeader, closeAll, ensureWebBuilt, launchChromium, openChat, send, signUp, tickOf, type Person } from './support/browser.js';
+
+let server: TestServer;
+let browser: Browser;
+let cleo: Person;
+let dev: Person;
+let eve: Person;
+
+beforeAll(async () => {
+  ensureWebBuilt();
+  [server, browser] = await Promise.all([startServer(), launchChromium()]);
+  [cleo, dev, eve] = await Promise.all(['Cleo Chen', 'Dev Patel', 'Eve Evans'].map((name) => signUp(browser, server.baseUrl, name)));
+}, 120_000);
+
+afterAll(async () => {
+  await closeAll(cleo, dev, eve);
+  await browser?.close();
+  await server?.close();
+});
+
+describe('a group of three', () => {
+  it('is created with its members from the UI and shows up for everyone', async () => {
+    const { page } = cleo;
+    await page.getByRole('button', { name: 'New chat' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('tab', { name: 'Group' }).click();
+    await dialog.getByLabel('Group name').fill('Trip planning');
+    for (const member of [dev, eve]) {
+      await dialog.getByLabel('Add members by username').fill(member.username);
+      await dialog.getByRole('button', { name: new RegExp(member.displayName) }).click();
+    }
+    await dialog.getByRole('button', { name: 'Create group with 2 people' }).click();
+    await chatHeader(page, 'Trip planning').waitFor();
+    await page.getByTestId('chat-status').filter({ hasText: '3 members' }).waitFor();
+    await openChat(dev.page, 'Trip planning');
+    await openChat(eve.page, 'Trip planning');
+  });
+
+  it('delivers every message to the other two, with sender names, and reads reach "read" when both have read', async () => {
+    await send(cleo.page, 'Train or car?');
+    await tickOf(cleo.page, 'Train or car?', 'read');
+    for (const p of [dev, eve]) {
+      await bubble(p.page, 'Train or car?').waitFor();
+      await bubble(p.page, 'Train or car?').getByText('Cleo Chen').waitFor();
+    }
+    await send(dev.page, 'Train, I want to sleep');
+    await send(eve.page, 'Train 🚆');
+    for (const p of [cleo, dev, eve]) {
+      await bubble(p.page, 'Train, I want to sleep').waitFor();
+      await bubble(p.page, 'Train 🚆').waitFor();
+    }
+    await tickOf(dev.page, 'Train, I want to sleep', 'read');
+  });
+
+  it('shows who is typing by name', async () => {
+    await eve.page.getByRole('textbox', { name: 'Message', exact: true }).pressSequentially('I will book', { delay: 20 });
+    await cleo.page.getByTestId('chat-status').filter({ hasText: 'Eve is typing…' }).waitFor();
+    await dev.page.getByTestId('chat-status').filter({ hasText: 'Eve is typing…' }).waitFor();
+    await eve.page.getByRole('textbox', { name: 'Message', exact: true }).fill('');
+  });
+
+  it('lets the admin rename the group and remove a member; the removed member loses the chat', async () => {
+    const { page } = cleo;
+    await page.getByRole('button', { name: 'Chat info' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Group info' });
+    await dialog.getByLabel('Group name').fill('Trip to Lisbon');
+    await dialog.getByRole('button', { name: 'Rename' }).click();
+    await chatHeader(dev.page, 'Trip to Lisbon').waitFor();
+    await dialog.getByRole('button', { name: 'Remove Eve Evans from the group' }).click();
+    await dialog.locator('.member-row').nth(1).waitFor();
+    await page.getByTestId('chat-status').filter({ hasText: '2 members' }).waitFor();
+    await eve.page.getByText('This chat is not available.').waitFor();
+    expect(await eve.page.getByRole('navigation', { name: 'Chat list' }).getByRole('button').count()).toBe(0);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+  });
+
+  it('lets a member leave', async () => {
+    const { page } = dev;
+    await page.getByRole('button', { name: 'Chat info' }).click();
+    await page.getByRole('dialog', { name: 'Group info' }).getByRole('button', { name: 'Leave group' }).click();
+    await page.getByRole('heading', { name: 'Pick a chat' }).waitFor();
+    await cleo.page.getByTestId('chat-status').filter({ hasText: '1 member' }).waitFor();
+    expect(dev.dialogs).toEqual(['confirm: Leave “Trip to Lisbon”?']);
+  });
+});
