@@ -1,0 +1,98 @@
+import { nowUs, sleep } from '../clock.js';
+import { summarize } from '../histogram.js';
+import { addGroupMembers, seedGroup } from '../seed.js';
+import type { Backend } from '../targets/parley.js';
+import { median, round, specFor, type RunContext, type ScenarioResult } from './Scenario.js';
+
+let stepCounter = 1_000_000;
+
+interface FanoutRow {
+  backend: Backend;
+  label: string;
+  groupSize: number;
+  online: number;
+  messages: number;
+  /** Per message: ms from its scheduled send until the last online member had it. */
+  lastMemberMs: number[];
+  medianLastMs: number;
+  maxLastMs: number;
+  memberP50Ms: number;
+  memberP99Ms: number;
+  completePct: number;
+  connectSec: number;
+}
+
+/**
+ * One group of `size` members, all online, and one member sending a few messages into it. The
+ * members connect before they are added to the group (membership is read at send time), so the
+ * measurement is of the message fan-out, not of presence frames among members coming online.
+ */
+async function fanOutOnce(ctx: RunContext, backend: Backend, size: number): Promise<FanoutRow> {
+  const { groupMessages } = ctx.options.scale;
+  const target = await ctx.startParley(backend);
+  try {
+    const users = await target.seedUsers(size);
+    const groupId = await seedGroup(target.store, users[0]!, `fan-out ${size}`);
+    const started = Date.now();
+    const { refs, failed, firstError } = await ctx.generator.open(
+      users.map((u, i) => specFor(target, { user: u.userId, secret: target.token(u) }, i)),
+      (i) => i,
+      200,
+    );
+    const connectSec = (Date.now() - started) / 1000;
+    if (failed > 0) ctx.log(`  ${failed} members failed to connect: ${firstError}`);
+    await addGroupMembers(target.store, groupId, users.slice(1));
+    const online = refs.slice(1).filter(Boolean).length;
+
+    const step = ++stepCounter;
+    await ctx.generator.expect(step, true);
+    const intervalMs = size >= 5000 ? 1000 : 500;
+    const sent = await ctx.generator.send(step, [{ from: refs[0]!, to: groupId }], 1000 / intervalMs, nowUs() + 200_000, groupMessages * intervalMs);
+    await sleep(Math.max(2000, size / 2));
+    const r = await ctx.generator.report(step, sent);
+    const last = [...r.perMessage.values()].map(([, maxUs]) => maxUs / 1000);
+    const complete = [...r.perMessage.values()].filter(([count]) => count >= online).length;
+    const e2e = summarize(r.e2e);
+    ctx.log(`  ${target.label}, ${size} members: last member after ${round(median(last), 1)} ms (median of ${last.length}); acked ${r.acked}/${r.sent}, errors ${r.errors}${r.firstError ? ` (${r.firstError})` : ""}`);
+    return {
+      backend,
+      label: target.label,
+      groupSize: size,
+      online,
+      messages: r.sent,
+      lastMemberMs: last.map((v) => round(v, 2)),
+      medianLastMs: round(median(last), 2),
+      maxLastMs: round(Math.max(...last), 2),
+      memberP50Ms: e2e.p50Ms,
+      memberP99Ms: e2e.p99Ms,
+      completePct: round((100 * complete) / Math.max(1, r.sent), 1),
+      connectSec: round(connectSec, 1),
+    };
+  } finally {
+    // Stopped before the clients go: members leaving one by one would each tell every other member.
+    await target.stop();
+    await ctx.generator.closeAll();
+  }
+}
+
+export async function fanoutScenario(ctx: RunContext): Promise<ScenarioResult> {
+  const { groupSizes } = ctx.options.scale;
+  ctx.log(`fan-out: groups of ${groupSizes.join(', ')} online members`);
+  const rows: FanoutRow[] = [];
+  for (const backend of ctx.options.backends) for (const size of groupSizes) rows.push(await fanOutOnce(ctx, backend, size));
+  const figures: Record<string, number> = {};
+  for (const r of rows) figures[`parley-${r.backend}.group${r.groupSize}.lastMemberMs`] = r.medianLastMs;
+  return {
+    scenario: 'fanout',
+    targets: rows.map((r) => ({ key: `parley-${r.backend}-${r.groupSize}`, ...r })),
+    figures,
+    tables: [
+      {
+        title: 'Group fan-out: one message into a group whose members are all online',
+        headers: ['target', 'members', 'online', 'messages', 'last member ms (median)', 'last member ms (max)', 'member p50 ms', 'member p99 ms', 'complete %', 'connect s'],
+        rows: rows.map((r) => [r.label, r.groupSize, r.online, r.messages, r.medianLastMs, r.maxLastMs, r.memberP50Ms, r.memberP99Ms, r.completePct, r.connectSec]),
+        notes: ['Time from the scheduled send to the frame at the last online member. Goal: 10,000 members within 200 ms.'],
+      },
+    ],
+  };
+}
