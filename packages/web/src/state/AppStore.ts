@@ -1,4 +1,6 @@
 import type { Chat, ConnectionState, LocalMessage, Message, ParleyClient, Presence, User } from '@parley/client';
+import type { MessageInput } from '@parley/protocol';
+import { applyUpdate } from './applyUpdate.js';
 import { LocalCache } from './LocalCache.js';
 import { mergeMessages } from './mergeMessages.js';
 import { PresenceBook } from './PresenceBook.js';
@@ -57,6 +59,7 @@ export class AppStore {
     const client = this.client;
     this.unsubscribe.push(
       client.on('message', (m) => this.queue(m)),
+      client.on('message.updated', (m) => this.update(m)),
       client.on('status', (local) => this.onStatus(local)),
       client.on('chat', (chat) => this.upsertChat(chat)),
       client.on('chat.removed', ({ chatId }) => this.removeChat(chatId)),
@@ -97,6 +100,36 @@ export class AppStore {
     const local = this.client.send(chatId, replyTo ? { type: 'text', content, replyTo } : { type: 'text', content });
     this.set({ pending: { ...this.state.pending, [chatId]: [...(this.state.pending[chatId] ?? []), local] } });
     this.publishChats();
+  }
+
+  /** Queues any kind of message (media, location, …), shown as `sending` until acked. */
+  sendInput(chatId: string, input: MessageInput): void {
+    const local = this.client.send(chatId, input);
+    this.set({ pending: { ...this.state.pending, [chatId]: [...(this.state.pending[chatId] ?? []), local] } });
+    this.publishChats();
+  }
+
+  /** A changed message (edit, deletion, reaction) from a frame or a REST answer; the higher `changeSeq` wins. */
+  update(message: Message): void {
+    const list = this.state.messages[message.chatId];
+    const next = list ? applyUpdate(list, message) : list;
+    if (next && next !== list) {
+      this.set({ messages: { ...this.state.messages, [message.chatId]: next } });
+      this.cache.putMessages([message]);
+    }
+    const chat = this.chatsById.get(message.chatId);
+    const last = chat?.lastMessage;
+    if (chat && last?.id === message.id && (last.changeSeq ?? 0) < (message.changeSeq ?? 0)) this.putChat({ ...chat, lastMessage: message });
+  }
+
+  /** Edits an own text message; shown at once from the answer (the frame may come later or not at all). */
+  async editMessage(chatId: string, messageId: string, content: string): Promise<void> {
+    this.update(await this.client.editMessage(chatId, messageId, content));
+  }
+
+  /** `everyone` leaves a tombstone for all members; `me` hides it on this user's devices. */
+  async deleteMessage(chatId: string, messageId: string, scope: 'everyone' | 'me'): Promise<void> {
+    this.update(await this.client.deleteMessage(chatId, messageId, scope));
   }
 
   /** A refused message is dropped from the screen (it was never stored). */
