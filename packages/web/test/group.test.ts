@@ -62,6 +62,23 @@ describe('a group of three', () => {
     await eve.page.getByRole('textbox', { name: 'Message', exact: true }).fill('');
   });
 
+  it('lets the admin delete a member\'s message for everyone; a member cannot', async () => {
+    await bubble(eve.page, 'Train, I want to sleep').getByRole('button', { name: 'Message actions' }).click();
+    await eve.page.getByRole('menuitem', { name: 'Delete' }).click();
+    const eveDialog = eve.page.getByRole('dialog', { name: 'Delete message?' });
+    await eveDialog.getByRole('button', { name: 'Delete for me' }).waitFor();
+    expect(await eveDialog.getByRole('button', { name: 'Delete for everyone' }).count()).toBe(0);
+    await eveDialog.getByRole('button', { name: 'Cancel' }).click();
+
+    await bubble(cleo.page, 'Train, I want to sleep').getByRole('button', { name: 'Message actions' }).click();
+    await cleo.page.getByRole('menuitem', { name: 'Delete' }).click();
+    await cleo.page.getByRole('dialog', { name: 'Delete message?' }).getByRole('button', { name: 'Delete for everyone' }).click();
+    for (const p of [cleo, dev, eve]) {
+      await p.page.getByText('This message was deleted').waitFor();
+      expect(await bubble(p.page, 'Train, I want to sleep').count()).toBe(0);
+    }
+  });
+
   it('lets the admin rename the group and remove a member; the removed member loses the chat', async () => {
     const { page } = cleo;
     await page.getByRole('button', { name: 'Chat info' }).click();

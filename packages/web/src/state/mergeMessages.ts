@@ -3,8 +3,8 @@ import type { Message } from '@parley/client';
 /**
  * A chat's loaded messages are one run of consecutive seqs (seqs have no gaps on the server),
  * so "is there anything older" is just `first.seq > 1` and scrolling up asks for `before`.
- * Merging keeps that true: messages are keyed by seq (a newer copy, say an edit, replaces the
- * old one) and when the two lists do not meet, the newest run wins, because the newest is
+ * Merging keeps that true: messages are keyed by seq (of two copies, the one with the higher
+ * changeSeq stays) and when the two lists do not meet, the newest run wins, because the newest is
  * what the user is looking at; the older part comes back by scrolling.
  */
 export function mergeMessages(list: readonly Message[], incoming: readonly Message[]): readonly Message[] {
@@ -14,7 +14,8 @@ export function mergeMessages(list: readonly Message[], incoming: readonly Messa
   if (last && sorted[0]!.seq === last.seq + 1 && consecutive(sorted)) return list.concat(sorted);
   const bySeq = new Map<number, Message>();
   for (const m of list) bySeq.set(m.seq, m);
-  for (const m of sorted) bySeq.set(m.seq, m);
+  // A history page may be older than a change this client already applied: the higher changeSeq wins.
+  for (const m of sorted) if ((m.changeSeq ?? 0) >= (bySeq.get(m.seq)?.changeSeq ?? 0)) bySeq.set(m.seq, m);
   const all = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
   let start = all.length - 1;
   while (start > 0 && all[start - 1]!.seq === all[start]!.seq - 1) start--;

@@ -26,7 +26,7 @@ export const ChatListItem = memo(function ChatListItem({ chat, active, open }: C
   const last = chat.lastMessage;
   const showLocal = local && (!last || local.createdAt >= last.createdAt);
   const own = showLocal || last?.senderId === me;
-  const text = showLocal ? local.content : last?.deletedAt ? 'Message deleted' : last?.content;
+  const text = showLocal ? local.content : last?.deletedAt || last?.hidden ? 'Message deleted' : last?.content;
   const at = showLocal ? local.createdAt : last?.createdAt;
   const who = own ? 'You: ' : chat.type === 'group' && last ? `${memberName(chat, last.senderId).split(' ')[0]}: ` : '';
   const typingNow = typingText(chat, typing ?? []);

@@ -4,6 +4,8 @@ import { useApp, useStore } from '../state/useApp.js';
 import { ChatHeader } from './ChatHeader.js';
 import { ChatInfoDialog } from './ChatInfoDialog.js';
 import { Composer } from './Composer.js';
+import { DeleteMessageDialog } from './DeleteMessageDialog.js';
+import { EditMessageDialog } from './EditMessageDialog.js';
 import { MessageList, type MessageListHandle } from './MessageList.js';
 import { NewMessageAnnouncer } from './NewMessageAnnouncer.js';
 
@@ -20,6 +22,9 @@ export function ChatPane({ chatId, close, openChat }: ChatPaneProps) {
   const ready = useApp((s) => s.connection === 'ready');
   const [replyTo, setReplyTo] = useState<Message>();
   const [info, setInfo] = useState(false);
+  const [editing, setEditing] = useState<Message>();
+  const [deleting, setDeleting] = useState<Message>();
+  const me = useApp((s) => s.me.id);
   const list = useRef<MessageListHandle>(null);
   const fetched = useRef(false);
 
@@ -42,7 +47,7 @@ export function ChatPane({ chatId, close, openChat }: ChatPaneProps) {
   return (
     <section className="chat-pane" aria-label="Chat">
       <ChatHeader chat={chat} back={close} showInfo={() => setInfo(true)} />
-      <MessageList ref={list} chat={chat} onReply={setReplyTo} />
+      <MessageList ref={list} chat={chat} onReply={setReplyTo} onEdit={setEditing} onDelete={setDeleting} />
       <NewMessageAnnouncer chat={chat} />
       <Composer
         chat={chat}
@@ -50,6 +55,14 @@ export function ChatPane({ chatId, close, openChat }: ChatPaneProps) {
         cancelReply={() => setReplyTo(undefined)}
         sent={() => (setReplyTo(undefined), list.current?.scrollToNewest())}
       />
+      {editing && <EditMessageDialog message={editing} close={() => setEditing(undefined)} />}
+      {deleting && (
+        <DeleteMessageDialog
+          message={deleting}
+          forEveryone={deleting.senderId === me || chat.members.some((m) => m.userId === me && m.role === 'admin' && chat.type === 'group')}
+          close={() => setDeleting(undefined)}
+        />
+      )}
       {info && <ChatInfoDialog chat={chat} close={() => setInfo(false)} openChat={openChat} leftChat={close} />}
     </section>
   );

@@ -2,6 +2,7 @@ import { memo } from 'react';
 import type { MessageStatus } from '@parley/client';
 import { clockTime, dayLabel, hue } from '../text/format.js';
 import { IconReply } from './icons.js';
+import { MessageMenu, type MessageAction } from './MessageMenu.js';
 import { MessageText } from './MessageText.js';
 import type { Row } from './messageRows.js';
 import { Tick } from './Tick.js';
@@ -25,14 +26,23 @@ interface MessageBubbleProps {
   status?: MessageStatus;
   quote?: Quote;
   onReply?: () => void;
+  /** Own text messages: opens the edit dialog. */
+  onEdit?: () => void;
+  /** Opens the delete dialog (for everyone / for me). */
+  onDelete?: () => void;
   onDiscard?: () => void;
 }
 
 /** One message: bubble, quoted reply, text with safe links, time and ticks, and its actions. */
 export const MessageBubble = memo(function MessageBubble(props: MessageBubbleProps) {
-  const { row, own, senderName, day, firstOfGroup, lastOfGroup, status, quote, onReply, onDiscard } = props;
+  const { row, own, senderName, day, firstOfGroup, lastOfGroup, status, quote, onReply, onEdit, onDelete, onDiscard } = props;
   const deleted = row.message?.deletedAt !== undefined;
   const edited = row.message?.editedAt !== undefined && !deleted;
+  // The bubble's menu; features add their entries here ("React", "Forward", …).
+  const actions: MessageAction[] = [];
+  if (onReply) actions.push({ label: 'Reply', run: onReply });
+  if (onEdit) actions.push({ label: 'Edit', run: onEdit });
+  if (onDelete) actions.push({ label: 'Delete', run: onDelete, danger: true });
   return (
     <div className="message-row-wrap">
       {day && (
@@ -73,6 +83,7 @@ export const MessageBubble = memo(function MessageBubble(props: MessageBubblePro
                 <IconReply width={16} height={16} />
               </button>
             )}
+            <MessageMenu actions={actions} />
           </div>
         )}
       </div>

@@ -19,6 +19,8 @@ export interface MessageListHandle {
 interface MessageListProps {
   chat: Chat;
   onReply(message: Message): void;
+  onEdit(message: Message): void;
+  onDelete(message: Message): void;
 }
 
 /**
@@ -26,7 +28,7 @@ interface MessageListProps {
  * messages scroll like 10): opens at the newest, follows new messages while at the bottom,
  * loads older pages at the top, and marks what scrolls into view as read.
  */
-export const MessageList = forwardRef<MessageListHandle, MessageListProps>(function MessageList({ chat, onReply }, ref) {
+export const MessageList = forwardRef<MessageListHandle, MessageListProps>(function MessageList({ chat, onReply, onEdit, onDelete }, ref) {
   const store = useStore();
   const me = useApp((s) => s.me.id);
   const messages = useApp((s) => s.messages[chat.id] ?? EMPTY);
@@ -84,6 +86,8 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
     const own = row.senderId === me;
     const firstOfGroup = !sameGroup(prev, row) || !sameDay(prev!.createdAt, row.createdAt);
     const status = !own ? undefined : row.local ? row.local.status : store.client.statusOf(row.message!);
+    const message = row.message;
+    const live = message && message.deletedAt === undefined ? message : undefined;
     return (
       <MessageBubble
         row={row}
@@ -94,7 +98,9 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
         lastOfGroup={!sameGroup(row, next)}
         status={status}
         quote={row.replyTo ? quoteOf(row.replyTo) : undefined}
-        onReply={row.message ? () => onReply(row.message!) : undefined}
+        onReply={live ? () => onReply(live) : undefined}
+        onEdit={live && own && live.type === 'text' ? () => onEdit(live) : undefined}
+        onDelete={live ? () => onDelete(live) : undefined}
         onDiscard={row.local?.status === 'failed' ? () => store.discard(chat.id, row.local!.clientMsgId) : undefined}
       />
     );

@@ -15,11 +15,12 @@ export interface Row {
 const GROUP_GAP_MS = 5 * 60_000;
 
 /**
- * The chat's rows: stored messages by seq, then this device's unacked ones. An acked message
+ * The chat's rows: stored messages by seq (not the hidden ones), then this device's unacked ones. An acked message
  * keeps its row key (the clientMsgId), so it does not flicker when it turns from local to stored.
  */
 export function buildRows(messages: readonly Message[], pending: readonly LocalMessage[], me: string): Row[] {
-  const rows: Row[] = messages.map((m) => ({
+  // "Deleted for me" messages keep their seq in the list (no gap) but show nothing.
+  const rows: Row[] = messages.filter((m) => !m.hidden).map((m) => ({
     key: m.senderId === me && m.clientMsgId ? `c:${m.clientMsgId}` : `m:${m.id}`,
     message: m,
     senderId: m.senderId,
