@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createGroup, registerUser, type TestUser } from './support/api.js';
+import { api, createGroup, openPrivateChat, registerUser, type TestUser } from './support/api.js';
 import { clusterEnv } from './support/backend.js';
 import { freePort, killAllChildren, startChild, type ChildServer } from './support/childServer.js';
 import { startNginx, type Nginx } from './support/nginx.js';
@@ -40,6 +40,29 @@ describe('behind nginx', () => {
     expect(viaRest.status).toBe(201);
     expect(viaRest.body.message.seq).toBe(101);
     sockets.forEach((s) => s.close());
+  });
+
+  it("keeps a device's long polls on one node: its mailbox is found every time, messages and events arrive", async () => {
+    const [alice, bob] = [await registerUser(nginx.baseUrl, 'p'), await registerUser(nginx.baseUrl, 'p')];
+    const chatId = await openPrivateChat(nginx.baseUrl, alice, bob);
+    const poll = async (body: Record<string, unknown>) => (await api(nginx.baseUrl, 'POST', '/poll', { timeoutMs: 0, ...body }, bob.accessToken)).body;
+    const first = await poll({});
+    expect(first.events[0].type).toBe('ready');
+    let after = first.after;
+    let cursor = 0;
+    for (let round = 1; round <= 6; round++) {
+      await api(nginx.baseUrl, 'POST', `/chats/${chatId}/messages`, { type: 'text', content: `m${round}`, clientMsgId: `lp-${round}` }, alice.accessToken);
+      const reply = await poll({ after, cursors: { [chatId]: cursor }, timeoutMs: 5000 });
+      expect(reply.reset).toBeUndefined();
+      expect(reply.chats.flatMap((c: { messages: Array<{ content: string }> }) => c.messages.map((m) => m.content))).toEqual([`m${round}`]);
+      after = reply.after;
+      // Receipts reach only live connections: seeing alice's shows the poll reads this device's mailbox.
+      await api(nginx.baseUrl, 'POST', `/chats/${chatId}/read`, { seq: round }, alice.accessToken);
+      const events = await poll({ after, timeoutMs: 5000 });
+      expect(events.reset).toBeUndefined();
+      expect(events.events).toContainEqual(expect.objectContaining({ type: 'receipt', userId: alice.id, readSeq: round }));
+      [after, cursor] = [events.after, cursor + 1];
+    }
   });
 });
 

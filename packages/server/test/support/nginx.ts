@@ -24,7 +24,7 @@ export async function startNginx(nodePorts: number[]): Promise<Nginx> {
   const servers = nodePorts.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=5s;`).join('\n');
   const site = fs
     .readFileSync(SITE, 'utf8')
-    .replace(/(?:    server 127\.0\.0\.1:\d+[^\n]*\n)+/, `${servers}\n`)
+    .replace(/(?:    server 127\.0\.0\.1:\d+[^\n]*\n)+/g, `${servers}\n`)
     .replace('listen 80;', `listen 127.0.0.1:${port};`);
   const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path ${dir}/${t};`).join(' ');
   const main = `${process.getuid?.() === 0 ? 'user root;' : ''}
