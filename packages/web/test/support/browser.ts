@@ -64,6 +64,19 @@ export async function signUp(browser: Browser, baseUrl: string, displayName: str
   return { ...opened, username, displayName };
 }
 
+/** Opens the app and signs in to an existing account through the form. */
+export async function signIn(browser: Browser, baseUrl: string, username: string, viewport?: { width: number; height: number }): Promise<Omit<Person, 'displayName'>> {
+  const opened = await openApp(browser, baseUrl, viewport);
+  const { page } = opened;
+  await page.getByRole('tab', { name: 'Sign in' }).click();
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Chats' }).waitFor();
+  await connected(page);
+  return { ...opened, username };
+}
+
 /** The link is up (no banner). */
 export async function connected(page: Page): Promise<void> {
   await page.waitForFunction(() => !document.querySelector('[data-testid="connection-banner"]'), undefined, { timeout: 20_000 });
