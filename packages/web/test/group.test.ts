@@ -94,12 +94,30 @@ describe('a group of three', () => {
     await dialog.getByRole('button', { name: 'Close' }).click();
   });
 
+  it('lets the admin add a member back and make another member an admin', async () => {
+    const { page } = cleo;
+    await page.getByRole('button', { name: 'Chat info' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Group info' });
+    await dialog.getByRole('button', { name: 'Add members' }).click();
+    await dialog.getByLabel('Add by username').fill(eve.username);
+    await dialog.getByRole('button', { name: /Eve Evans/ }).click();
+    await page.getByTestId('chat-status').filter({ hasText: '3 members' }).waitFor();
+    await openChat(eve.page, 'Trip to Lisbon');
+
+    await dialog.getByRole('button', { name: 'Make Dev Patel an admin' }).click();
+    await dialog.getByRole('button', { name: 'Remove Dev Patel as admin' }).waitFor();
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dev.page.getByRole('button', { name: 'Chat info' }).click();
+    await dev.page.getByRole('dialog', { name: 'Group info' }).getByRole('button', { name: 'Rename' }).waitFor(); // admins rename
+    await dev.page.getByRole('dialog', { name: 'Group info' }).getByRole('button', { name: 'Close' }).click();
+  });
+
   it('lets a member leave', async () => {
     const { page } = dev;
     await page.getByRole('button', { name: 'Chat info' }).click();
     await page.getByRole('dialog', { name: 'Group info' }).getByRole('button', { name: 'Leave group' }).click();
     await page.getByRole('heading', { name: 'Pick a chat' }).waitFor();
-    await cleo.page.getByTestId('chat-status').filter({ hasText: '1 member' }).waitFor();
+    await cleo.page.getByTestId('chat-status').filter({ hasText: /^2 members/ }).waitFor();
     expect(dev.dialogs).toEqual(['confirm: Leave “Trip to Lisbon”?']);
   });
 });

@@ -194,6 +194,11 @@ export class AppStore {
     this.publishChats();
   }
 
+  /** The signed-in user's own profile changed (display name). */
+  setMe(me: User): void {
+    if (me.displayName !== this.state.me.displayName) this.set({ me });
+  }
+
   setOnline(online: boolean): void {
     this.set({ online });
   }

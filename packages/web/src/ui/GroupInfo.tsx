@@ -80,7 +80,8 @@ export function GroupInfo({ chat, left }: { chat: Chat; left(): void }) {
                 </span>
                 {admin && m.userId !== me && (
                   <span className="member-actions">
-                    <button type="button" className="link-button" onClick={() => setRole(m, m.role === 'admin' ? 'member' : 'admin')}>
+                    <button type="button" className="link-button" onClick={() => setRole(m, m.role === 'admin' ? 'member' : 'admin')}
+                      aria-label={m.role === 'admin' ? `Remove ${m.displayName} as admin` : `Make ${m.displayName} an admin`}>
                       {m.role === 'admin' ? 'Remove admin' : 'Make admin'}
                     </button>
                     <button type="button" className="link-button danger" onClick={() => remove(m)} aria-label={`Remove ${m.displayName} from the group`}>Remove</button>

@@ -35,6 +35,8 @@ export function Messenger({ client, me, onSignedOut }: MessengerProps) {
     void store.restore().then(() => {
       if (!stopped) unlink = keepLinked(client, (online) => store.setOnline(online));
     });
+    // The session remembers the name from sign-in; another device may have changed it since.
+    client.request<User>('GET', '/users/me').then((p) => store.setMe({ id: p.id, username: p.username, displayName: p.displayName })).catch(() => {});
     const hidden = () => document.visibilityState === 'hidden' && void store.cache.flush();
     document.addEventListener('visibilitychange', hidden);
     return () => {

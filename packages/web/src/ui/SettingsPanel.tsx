@@ -13,6 +13,8 @@ const VISIBILITY: Array<{ value: Visibility; label: string }> = [
   { value: 'nobody', label: 'Nobody' },
 ];
 
+const userOf = (p: Profile) => ({ id: p.id, username: p.username, displayName: p.displayName });
+
 /** Profile, status, privacy, theme, devices and sign-out. */
 export function SettingsPanel({ close, signOut }: { close(): void; signOut(): Promise<void> }) {
   const store = useStore();
@@ -29,7 +31,7 @@ export function SettingsPanel({ close, signOut }: { close(): void; signOut(): Pr
 
   useEffect(() => {
     const c = store.client;
-    c.request<Profile>('GET', '/users/me').then((p) => (setProfile(p), setDisplayName(p.displayName), setAbout(p.about ?? ''))).catch(showError);
+    c.request<Profile>('GET', '/users/me').then((p) => (setProfile(p), setDisplayName(p.displayName), setAbout(p.about ?? ''), store.setMe(userOf(p)))).catch(showError);
     c.request<Privacy>('GET', '/users/me/privacy').then(setPrivacy).catch(() => {});
     c.request<{ devices: Device[] }>('GET', '/users/me/devices').then((r) => setDevices(r.devices)).catch(() => {});
     c.request<{ status: typeof status }>('GET', `/users/${encodeURIComponent(me.id)}/presence`).then((p) => setStatus(p.status)).catch(() => {});
@@ -38,7 +40,9 @@ export function SettingsPanel({ close, signOut }: { close(): void; signOut(): Pr
   const saveProfile = async (e: FormEvent) => {
     e.preventDefault();
     try {
-      setProfile(await store.client.request<Profile>('PATCH', '/users/me', { displayName: displayName.trim(), about: about.trim() || null }));
+      const updated = await store.client.request<Profile>('PATCH', '/users/me', { displayName: displayName.trim(), about: about.trim() || null });
+      setProfile(updated);
+      store.setMe(userOf(updated));
       setSaved(true);
       setTimeout(() => setSaved(false), 2000);
     } catch (err) {

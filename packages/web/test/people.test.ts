@@ -1,0 +1,165 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startServer, type TestServer } from '../../server/test/support/server.js';
+import { bubble, chatHeader, closeAll, connected, ensureWebBuilt, launchChromium, openChat, send, signUp, startChatWith, type Person } from './support/browser.js';
+
+const PHONE = { width: 390, height: 844 };
+
+let server: TestServer;
+let browser: Browser;
+let hal: Person;
+let ivy: Person; // on a phone
+let jay: Person;
+
+beforeAll(async () => {
+  ensureWebBuilt();
+  [server, browser] = await Promise.all([startServer(), launchChromium()]);
+  [hal, ivy, jay] = await Promise.all([
+    signUp(browser, server.baseUrl, 'Hal Hughes'),
+    signUp(browser, server.baseUrl, 'Ivy Ito', PHONE),
+    signUp(browser, server.baseUrl, 'Jay Jones'),
+  ]);
+}, 120_000);
+
+afterAll(async () => {
+  await closeAll(hal, ivy, jay);
+  await browser?.close();
+  await server?.close();
+});
+
+const chatList = (page: Page) => page.getByRole('navigation', { name: 'Chat list' });
+const listItem = (page: Page, name: string) => chatList(page).getByRole('button', { name: new RegExp(name) });
+const listOrder = (page: Page) => chatList(page).locator('.chat-item-name').allTextContents();
+const back = (page: Page) => page.getByRole('button', { name: 'Back to chats' });
+
+describe('the chat list', () => {
+  it('is sorted by activity, with unread badges and presence dots', async () => {
+    await startChatWith(hal, ivy);
+    await send(hal.page, 'hi Ivy');
+    await startChatWith(hal, jay);
+    await send(hal.page, 'hi Jay');
+    await expect.poll(() => listOrder(hal.page)).toEqual(['Jay Jones', 'Ivy Ito']);
+
+    await openChat(ivy.page, 'Hal Hughes');
+    await send(ivy.page, 'hey Hal');
+    await send(ivy.page, 'got a minute?');
+    const ivyItem = listItem(hal.page, 'Ivy Ito');
+    await ivyItem.filter({ hasText: 'got a minute?' }).waitFor();
+    await expect.poll(() => listOrder(hal.page)).toEqual(['Ivy Ito', 'Jay Jones']);
+    await ivyItem.locator('.badge', { hasText: '2' }).waitFor();
+    expect(await ivyItem.getAttribute('aria-label')).toBe('Ivy Ito, online, 2 unread');
+    expect(await ivyItem.locator('.avatar-dot').count()).toBe(1);
+  });
+
+  it('filters by name as you type', async () => {
+    const search = hal.page.getByRole('searchbox', { name: 'Search chats' });
+    await search.fill('ivy');
+    await expect.poll(() => listOrder(hal.page)).toEqual(['Ivy Ito']);
+    await search.fill('nobody here');
+    await chatList(hal.page).getByText('No chat matches.').waitFor();
+    await search.fill('');
+    await expect.poll(() => listOrder(hal.page)).toEqual(['Ivy Ito', 'Jay Jones']);
+  });
+});
+
+describe('at phone width', () => {
+  it('shows one pane at a time, with a back button from the chat to the list', async () => {
+    const { page } = ivy;
+    await chatHeader(page, 'Hal Hughes').waitFor();
+    expect(await chatList(page).isVisible()).toBe(false);
+    await back(page).click();
+    await chatList(page).waitFor();
+    expect(await page.locator('.chat-pane').count()).toBe(0);
+    await openChat(page, 'Hal Hughes');
+    expect(await chatList(page).isVisible()).toBe(false);
+    const width = await page.locator('.chat-pane').evaluate((el) => el.getBoundingClientRect().width);
+    expect(width).toBe(PHONE.width);
+    await back(page).click();
+  });
+
+  it('switches between light and dark themes, and every control has a name', async () => {
+    const { page } = ivy;
+    const background = () => page.locator('.sidebar').evaluate((el) => getComputedStyle(el).backgroundColor);
+    const light = await background();
+    await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    expect(await background()).not.toBe(light);
+    await page.getByRole('button', { name: 'Switch to light theme' }).click();
+    expect(await background()).toBe(light);
+    const unnamed = await page.evaluate(() =>
+      [...document.querySelectorAll('button, input, textarea, select, a[href]')]
+        .filter((el) => !(el.getAttribute('aria-label') || el.textContent?.trim() || (el as HTMLInputElement).labels?.length))
+        .map((el) => el.outerHTML.slice(0, 80)),
+    );
+    expect(unnamed).toEqual([]);
+  });
+});
+
+describe('settings', () => {
+  it('a new display name shows at once for the user, and for others once their list refreshes', async () => {
+    const { page } = ivy;
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    const profile = page.getByRole('form', { name: 'Profile' });
+    await profile.getByLabel('Display name').fill('Ivy Iris');
+    await profile.getByRole('button', { name: 'Save profile' }).click();
+    await profile.getByRole('button', { name: 'Saved' }).waitFor();
+    await back(page).click();
+    await page.getByRole('button', { name: 'Settings for Ivy Iris' }).waitFor();
+    await hal.page.reload();
+    await connected(hal.page);
+    await listItem(hal.page, 'Ivy Iris').waitFor();
+  });
+
+  it('"who sees when I’m online: nobody" hides the online status from others, and "everyone" shows it again', async () => {
+    await openChat(hal.page, 'Ivy Iris');
+    const status = hal.page.getByTestId('chat-status');
+    await status.filter({ hasText: /^online$/ }).waitFor();
+    const online = ivy.page.getByLabel('Who sees when I’m online');
+    await ivy.page.getByRole('button', { name: 'Settings', exact: true }).click();
+    await online.selectOption('nobody');
+    await status.filter({ hasNotText: /^online$/ }).waitFor();
+    expect(await listItem(hal.page, 'Ivy Iris').getAttribute('aria-label')).not.toContain('online');
+    await online.selectOption('everyone');
+    await status.filter({ hasText: /^online$/ }).waitFor();
+    await back(ivy.page).click();
+  });
+});
+
+describe('contacts', () => {
+  it('a contact request is accepted from the contacts panel', async () => {
+    await hal.page.getByRole('button', { name: 'Contacts' }).click();
+    await hal.page.getByRole('button', { name: 'Add contact' }).click();
+    await hal.page.getByLabel('Find people by username').fill(ivy.username);
+    await hal.page.getByRole('complementary', { name: 'Chats and settings' }).getByRole('button', { name: /Ivy Iris/ }).click();
+    await hal.page.getByRole('region', { name: 'Sent requests' }).getByText('Ivy Iris').waitFor();
+
+    await ivy.page.getByRole('button', { name: 'Contacts' }).click();
+    const requests = ivy.page.getByRole('region', { name: 'Requests' });
+    await requests.getByText('Hal Hughes').waitFor();
+    await requests.getByRole('button', { name: 'Accept' }).click();
+    await ivy.page.getByRole('region', { name: 'Contacts' }).getByText('Hal Hughes').waitFor();
+    await back(ivy.page).click();
+    await back(hal.page).click();
+  });
+
+  it('blocking stops the other person’s messages; unblocking lets them through again', async () => {
+    await openChat(hal.page, 'Jay Jones');
+    await hal.page.getByRole('button', { name: 'Chat info' }).click();
+    const info = hal.page.getByRole('dialog', { name: 'Contact info' });
+    await info.getByRole('button', { name: 'Block' }).click();
+    await info.getByRole('button', { name: 'Unblock' }).waitFor();
+    await info.getByRole('button', { name: 'Close' }).click();
+
+    await openChat(jay.page, 'Hal Hughes');
+    await send(jay.page, 'are you ignoring me?');
+    await bubble(jay.page, 'are you ignoring me?').getByRole('button', { name: 'Remove unsent message' }).waitFor();
+
+    await hal.page.getByRole('button', { name: 'Contacts' }).click();
+    await hal.page.getByRole('region', { name: 'Blocked' }).getByRole('button', { name: 'Unblock Jay Jones' }).click();
+    await hal.page.getByRole('region', { name: 'Blocked' }).waitFor({ state: 'detached' });
+    await back(hal.page).click();
+    await send(jay.page, 'hello again');
+    await bubble(hal.page, 'hello again').waitFor();
+    expect(await bubble(hal.page, 'are you ignoring me?').count()).toBe(0);
+  });
+});
