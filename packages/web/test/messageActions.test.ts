@@ -44,7 +44,7 @@ describe('message actions', () => {
     await menuButton.focus();
     await ann.page.keyboard.press('Enter');
     const items = ann.page.getByRole('menu', { name: 'Message actions' }).getByRole('menuitem');
-    expect(await items.allTextContents()).toEqual(['Reply', 'Edit', 'Delete']);
+    expect(await items.allTextContents()).toEqual(['Reply', 'React', 'Forward', 'Edit', 'Delete']);
     await ann.page.keyboard.press('Escape');
     await ann.page.getByRole('menu').waitFor({ state: 'detached' });
     expect(await menuButton.evaluate((el) => el === document.activeElement)).toBe(true);
@@ -52,7 +52,7 @@ describe('message actions', () => {
 
   it('only offers "Edit" on own messages', async () => {
     await bubble(ben.page, 'see you at 5').getByRole('button', { name: 'Message actions' }).click();
-    expect(await ben.page.getByRole('menu').getByRole('menuitem').allTextContents()).toEqual(['Reply', 'Delete']);
+    expect(await ben.page.getByRole('menu').getByRole('menuitem').allTextContents()).toEqual(['Reply', 'React', 'Forward', 'Delete']);
     await ben.page.keyboard.press('Escape');
   });
 

@@ -2,6 +2,7 @@ import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from
 import type { Chat, Message } from '@parley/client';
 import { useApp, useStore } from '../state/useApp.js';
 import { memberName } from './chatTitle.js';
+import { AttachControls } from './media/AttachControls.js';
 import { IconClose, IconReply, IconSend } from './icons.js';
 import { useShowError } from './Toasts.js';
 
@@ -86,6 +87,7 @@ export function Composer({ chat, replyTo, cancelReply, sent }: ComposerProps) {
         </div>
       )}
       <form className="composer-row" onSubmit={(e) => (e.preventDefault(), send())}>
+        <AttachControls chat={chat} replyTo={replyTo} sent={sent} />
         <textarea
           ref={input}
           rows={1}

@@ -2,6 +2,8 @@ import { memo } from 'react';
 import type { MessageStatus } from '@parley/client';
 import { clockTime, dayLabel, hue } from '../text/format.js';
 import { IconReply } from './icons.js';
+import { MessageMedia } from './media/MessageMedia.js';
+import { useMessageExtras } from './media/useMessageExtras.js';
 import { MessageMenu, type MessageAction } from './MessageMenu.js';
 import { MessageText } from './MessageText.js';
 import type { Row } from './messageRows.js';
@@ -41,6 +43,8 @@ export const MessageBubble = memo(function MessageBubble(props: MessageBubblePro
   // The bubble's menu; features add their entries here ("React", "Forward", …).
   const actions: MessageAction[] = [];
   if (onReply) actions.push({ label: 'Reply', run: onReply });
+  const extras = useMessageExtras(row.message, own);
+  actions.push(...extras.actions);
   if (onEdit) actions.push({ label: 'Edit', run: onEdit });
   if (onDelete) actions.push({ label: 'Delete', run: onDelete, danger: true });
   return (
@@ -61,6 +65,7 @@ export const MessageBubble = memo(function MessageBubble(props: MessageBubblePro
               <span className="quote-text">{quote.text}</span>
             </button>
           )}
+          <MessageMedia row={row} />
           <div className="bubble-text" data-testid="message-text">
             {deleted ? <em>This message was deleted</em> : <MessageText text={row.content} />}
             <span className="bubble-meta-spacer" aria-hidden="true" />
@@ -87,6 +92,7 @@ export const MessageBubble = memo(function MessageBubble(props: MessageBubblePro
           </div>
         )}
       </div>
+      {extras.below}
     </div>
   );
 });

@@ -7,6 +7,7 @@ import { chatTitle } from './chatTitle.js';
 import { IconCompose, IconSearch, IconSettings, IconUsers } from './icons.js';
 import type { Panel } from './Messenger.js';
 import { NewChatDialog } from './NewChatDialog.js';
+import { MessageSearch } from './search/MessageSearch.js';
 import { ThemeToggle } from './ThemeToggle.js';
 
 interface SidebarProps {
@@ -52,7 +53,7 @@ export function Sidebar({ activeChatId, openChat, setPanel }: SidebarProps) {
       </header>
       <div className="search">
         <IconSearch width={16} height={16} />
-        <input type="search" placeholder="Search chats" aria-label="Search chats" value={query} onChange={(e) => setQuery(e.target.value)} />
+        <input type="search" placeholder="Search chats and messages" aria-label="Search chats" value={query} onChange={(e) => setQuery(e.target.value)} />
       </div>
       <nav className="chat-list" aria-label="Chat list">
         {shown.length === 0 ? (
@@ -67,6 +68,7 @@ export function Sidebar({ activeChatId, openChat, setPanel }: SidebarProps) {
           </ul>
         )}
       </nav>
+      {query.trim() && <MessageSearch query={query} openChat={openChat} />}
       {composing && <NewChatDialog close={() => setComposing(false)} openChat={openChat} />}
     </>
   );

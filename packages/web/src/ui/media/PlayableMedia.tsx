@@ -1,0 +1,38 @@
+import { useState } from 'react';
+import type { MediaFile } from '@parley/protocol';
+import { formatDuration } from './formatMedia.js';
+import { useFreshMedia } from './useFreshMedia.js';
+
+export function VideoMedia({ media: given, caption }: { media: MediaFile; caption: string }) {
+  const { media, refresh } = useFreshMedia(given);
+  return (
+    <div className="media-video">
+      <video controls preload="metadata" playsInline poster={media.thumbUrl ?? media.preview} src={media.url} onError={refresh}
+        aria-label={caption ? `Video: ${caption}` : 'Video'} width={media.thumbWidth} height={media.thumbHeight} />
+      {media.durationMs !== undefined && <span className="media-duration">{formatDuration(media.durationMs)}</span>}
+    </div>
+  );
+}
+
+/** A voice note or other sound. A browser-recorded WebM often has no duration in its header: the server's wins. */
+export function AudioMedia({ media: given }: { media: MediaFile }) {
+  const { media, refresh } = useFreshMedia(given);
+  const [seconds, setSeconds] = useState<number>();
+  const measure = (audio: HTMLAudioElement) => {
+    if (Number.isFinite(audio.duration)) {
+      if (audio.currentTime > audio.duration) audio.currentTime = 0;
+      return setSeconds(audio.duration);
+    }
+    // MediaRecorder's WebM has no duration in its header: seeking far past the end makes the
+    // browser scan the file and fire durationchange with the real one.
+    if (audio.duration === Infinity && media.durationMs === undefined) audio.currentTime = 1e7;
+  };
+  const duration = media.durationMs ?? (seconds !== undefined && Number.isFinite(seconds) ? seconds * 1000 : undefined);
+  return (
+    <div className="media-audio">
+      <audio controls preload="metadata" src={media.url} onError={refresh} aria-label="Voice note"
+        onLoadedMetadata={(e) => measure(e.currentTarget)} onDurationChange={(e) => measure(e.currentTarget)} />
+      <span className="media-duration" data-testid="audio-duration">{duration !== undefined ? formatDuration(duration) : ''}</span>
+    </div>
+  );
+}

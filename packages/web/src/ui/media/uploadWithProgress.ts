@@ -1,0 +1,59 @@
+import { ParleyError, type ParleyClient } from '@parley/client';
+import type { MediaFile } from '@parley/protocol';
+
+/**
+ * `POST /media/upload` with upload progress, which fetch cannot report (the SDK's
+ * `uploadMedia` uses fetch). Same origin as the page, the session's bearer token; an expired
+ * token is refreshed through the SDK and the upload tried once more.
+ */
+export async function uploadWithProgress(client: ParleyClient, file: Blob, filename: string, onProgress: (fraction: number) => void, signal?: AbortSignal): Promise<MediaFile> {
+  try {
+    return await send(client, file, filename, onProgress, signal);
+  } catch (err) {
+    if (!(err instanceof ParleyError) || err.code !== 'token_expired') throw err;
+    await client.refresh();
+    return send(client, file, filename, onProgress, signal);
+  }
+}
+
+function send(client: ParleyClient, file: Blob, filename: string, onProgress: (fraction: number) => void, signal?: AbortSignal): Promise<MediaFile> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `${window.location.origin}/api/v1/media/upload`);
+    const token = client.session?.accessToken;
+    if (token) xhr.setRequestHeader('authorization', `Bearer ${token}`);
+    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
+    xhr.onload = () => {
+      const body = parse(xhr.responseText);
+      if (xhr.status === 201 || xhr.status === 200) return resolve(body as MediaFile);
+      const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
+      reject(new ParleyError(xhr.status, (error?.code ?? 'internal_error') as ParleyError['code'], error?.message ?? xhr.statusText));
+    };
+    // A 413 refused before the body is read often ends the connection: the browser sees an error.
+    xhr.onerror = () => reject(new ParleyError(0, 'network_error', 'the upload did not go through'));
+    xhr.onabort = () => reject(new ParleyError(0, 'network_error', 'upload cancelled'));
+    signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+    const form = new FormData();
+    form.append('file', file, filename);
+    xhr.send(form);
+  });
+}
+
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** What went wrong with an upload, for people. */
+export function describeUploadError(err: unknown, size: number): string {
+  if (err instanceof ParleyError) {
+    if (err.status === 413) return `This file is too large to send (${Math.round(size / 1048576)} MB). Images, audio and files can be up to 25 MB, videos up to 100 MB.`;
+    if (err.status === 400) return `This kind of file can’t be sent${err.message ? `: ${err.message}` : '.'}`;
+    if (err.code === 'network_error') return 'The upload did not go through. Check the connection and try again.';
+    return err.message;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
