@@ -41,30 +41,33 @@ const read = (who, chatId, seq) => api('POST', `/chats/${chatId}/read`, { seq },
 
 // The story, oldest chats first so the list order comes out as activity order.
 const nora = await chatWith('maya', 'nora');
-await say('nora', nora, 'Thanks for the book tip, finished it in two days 📚');
-await say('maya', nora, 'Told you! The ending 😮');
+await say('nora', nora, 'Thanks for the book tip, finished it in two days');
+const n2 = await say('maya', nora, 'Told you! The ending 😮');
+await read('maya', nora, n2.seq);
 const sam = await chatWith('maya', 'sam');
 await say('sam', sam, 'Can you send me the invoice for March?');
 const s2 = await say('maya', sam, 'Sent it this morning, check your inbox');
 await read('sam', sam, s2.seq);
-const group = await api('POST', '/chats/group', { name: 'Weekend climbing 🧗', memberIds: [people.jonas.id, people.priya.id, people.leo.id] }, people.maya.token);
-await say('leo', group.id, 'Who is in for Saturday? Weather looks perfect ☀️');
+await read('maya', sam, s2.seq);
+const group = await api('POST', '/chats/group', { name: 'Weekend climbing', memberIds: [people.jonas.id, people.priya.id, people.leo.id] }, people.maya.token);
+await say('leo', group.id, 'Who is in for Saturday? Weather looks perfect');
 await say('priya', group.id, 'Me! Can someone bring the long rope?');
 await say('jonas', group.id, 'I have it. Meet at the parking lot at 9?');
-const g4 = await say('maya', group.id, 'Count me in 🙌 I’ll bring coffee');
+const g4 = await say('maya', group.id, 'Count me in, I’ll bring coffee');
 await read('leo', group.id, g4.seq);
+await read('maya', group.id, g4.seq);
 await say('leo', group.id, 'Legend. Forecast: https://www.meteoblue.com');
 const leo = await chatWith('maya', 'leo');
 await say('leo', leo, 'Did you see the new bouldering gym opened?');
 const jonas = await chatWith('maya', 'jonas');
-const j1 = await say('jonas', jonas, 'Hey! Are we still on for the design review tomorrow?');
+await say('jonas', jonas, 'Hey! Are we still on for the design review tomorrow?');
 const j2 = await say('maya', jonas, 'Yes, 10:00. I’ll share the prototype link before that.');
 await say('jonas', jonas, 'Perfect. Could you also add the onboarding flow?\nThe team wants to see the empty states too.', j2.id);
 const j4 = await say('maya', jonas, 'Sure, here it is: https://parley.example/proto/onboarding');
-await say('maya', jonas, 'Empty states are on pages 4–6 👀');
+await say('maya', jonas, 'Empty states are on pages 4–6');
 await read('jonas', jonas, j4.seq + 1);
-await say('jonas', jonas, 'Looks great. Small thing: the send button feels a bit low on phones.', j1.id === undefined ? undefined : undefined);
-const last = await say('maya', jonas, 'Good catch, I’ll move it up 4px 👍');
+await say('jonas', jonas, 'Looks great. Small thing: the send button feels a bit low on phones.');
+const last = await say('maya', jonas, 'Good catch, I’ll move it up 4px 😄');
 await read('jonas', jonas, last.seq - 1);
 await api('POST', '/contacts', { userId: people.jonas.id }, people.maya.token);
 
@@ -83,10 +86,12 @@ async function shoot(name, viewport, colorScheme, openChat) {
   await page.waitForFunction(() => !document.querySelector('[data-testid="connection-banner"]'));
   if (openChat) {
     await page.getByRole('navigation', { name: 'Chat list' }).getByRole('button', { name: /Jonas Weber/ }).click();
-    await page.getByText('Good catch').waitFor();
+    await page.locator('.bubble-text', { hasText: 'Good catch' }).waitFor();
   }
   // Jonas is online and typing in the chat view; Leo and Priya are online for the list's dots.
-  await page.waitForTimeout(1200);
+  if (openChat) await page.getByTestId('chat-status').filter({ hasText: 'typing…' }).waitFor();
+  else await page.waitForFunction(() => document.querySelectorAll('.chat-list .avatar-dot').length >= 2);
+  await page.evaluate(() => document.fonts.ready);
   await page.screenshot({ path: path.join(OUT, `${name}.png`) });
   await context.close();
 }
@@ -106,7 +111,7 @@ online[0].startTyping(jonas);
 await shoot('desktop-chat', { width: 1280, height: 800 }, 'light', true);
 await shoot('desktop-chat-dark', { width: 1280, height: 800 }, 'dark', true);
 await shoot('phone-list', { width: 390, height: 844 }, 'light', false);
-await shoot('phone-chat', { width: 390, height: 844 }, 'dark', true);
+await shoot('phone-chat', { width: 390, height: 844 }, 'light', true);
 
 clearInterval(typing);
 await Promise.all(online.map((c) => c.close()));
