@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startServer, type TestServer } from '../../server/test/support/server.js';
-import { bubble, chatHeader, closeAll, connected, ensureWebBuilt, launchChromium, openChat, send, signUp, startChatWith, type Person } from './support/browser.js';
+import { bubble, chatHeader, closeAll, connected, ensureWebBuilt, launchChromium, openChat, PASSWORD, send, signUp, startChatWith, type Person } from './support/browser.js';
 
 const PHONE = { width: 390, height: 844 };
 
@@ -161,5 +161,22 @@ describe('contacts', () => {
     await send(jay.page, 'hello again');
     await bubble(hal.page, 'hello again').waitFor();
     expect(await bubble(hal.page, 'are you ignoring me?').count()).toBe(0);
+  });
+});
+
+describe('the session', () => {
+  it('logs out to the sign-in screen, and signing in again brings the chats back', async () => {
+    const { page } = hal;
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('tab', { name: 'Sign in' }).waitFor();
+    await page.reload();
+    await page.getByRole('tab', { name: 'Sign in' }).waitFor(); // this device forgot the session
+    await page.getByRole('tab', { name: 'Sign in' }).click();
+    await page.getByLabel('Username').fill(hal.username);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await listItem(page, 'Ivy Iris').waitFor();
+    await listItem(page, 'Jay Jones').waitFor();
   });
 });
