@@ -21,6 +21,8 @@ import type { RunContext, Scenario, ScenarioResult } from './scenarios/Scenario.
 import { startServices, type Services } from './services.js';
 import { startParley } from './targets/parley.js';
 
+const bootedAt = Date.now();
+
 const SCENARIO_RUNNERS: Record<ScenarioName, Scenario> = {
   connections: connectionsScenario,
   direct: directScenario,
@@ -39,7 +41,7 @@ function context(options: BenchOptions, generator: LoadGenerator): { ctx: RunCon
       startParley(backend, backend === 'embedded' ? undefined : await ctx.services(), { heartbeatMs: options.scale.heartbeatMs, serverDir: options.serverDir, ...opts }),
     startPeer: (name) => (name === 'prosody' ? startProsody() : startSocketIoRelay(options.scale.heartbeatMs)),
     startEcho: () => startWsEcho(options.scale.heartbeatMs),
-    log: (line) => console.log(line),
+    log: (line) => console.log(`${line}  [${((Date.now() - bootedAt) / 1000).toFixed(1)} s]`),
   };
   return { ctx, stopServices: async () => void (services && (await (await services).stop())) };
 }

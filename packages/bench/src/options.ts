@@ -19,6 +19,8 @@ export interface Scale {
   directStepMs: number;
   /** Time after a step's last send for stragglers before it is scored. */
   directDrainMs: number;
+  /** An unscored step first: JIT, first-message work per chat or user, the generator's own start. */
+  directWarmUpMs: number;
   directMinPairs: number;
   groupSizes: number[];
   groupMessages: number;
@@ -50,38 +52,41 @@ const DEFAULT_SERVER_DIR = fileURLToPath(new URL('../../server', import.meta.url
 // Sockets the server process needs besides client connections: listening socket, database, stdio, …
 const FD_RESERVE = 200;
 
+// Sized so that every scenario against all three backends and both peers ends within three minutes.
 const QUICK: Scale = {
-  connections: 1000,
-  connectionsHoldMs: 2500,
+  connections: 500,
+  connectionsHoldMs: 1000,
   heartbeatMs: 1000,
-  directRates: [500, 1000, 2000, 4000],
-  directStepMs: 2500,
-  directDrainMs: 1000,
-  directMinPairs: 50,
-  groupSizes: [100, 1000],
+  directRates: [500, 1000, 2000],
+  directStepMs: 1000,
+  directDrainMs: 500,
+  directWarmUpMs: 500,
+  directMinPairs: 20,
+  groupSizes: [250],
   groupMessages: 3,
   catchupMessages: 2000,
   catchupChats: 50,
-  catchupRepeats: 3,
-  historyMessages: 100_000,
-  historyPages: 300,
+  catchupRepeats: 2,
+  historyMessages: 10_000,
+  historyPages: 200,
 };
 
 const FULL: Scale = {
   connections: fdLimit() - FD_RESERVE,
-  connectionsHoldMs: 12_000,
+  connectionsHoldMs: 6000,
   heartbeatMs: 5000,
   directRates: [1000, 2500, 5000, 10_000, 15_000, 20_000, 30_000, 40_000],
   directStepMs: 10_000,
-  directDrainMs: 3000,
+  directDrainMs: 2000,
+  directWarmUpMs: 2000,
   directMinPairs: 200,
   groupSizes: [100, 1000, 10_000],
-  groupMessages: 5,
+  groupMessages: 3,
   catchupMessages: 10_000,
   catchupChats: 50,
-  catchupRepeats: 5,
+  catchupRepeats: 3,
   historyMessages: 1_000_000,
-  historyPages: 5000,
+  historyPages: 1000,
 };
 
 const list = (value: string | undefined): string[] | undefined => value?.split(',').map((s) => s.trim()).filter(Boolean);
@@ -98,7 +103,7 @@ function pick<T extends string>(what: string, value: string | undefined, allowed
 export const USAGE = `npm run bench -- [options]
   --quick                 every scenario at small scale (under 3 minutes)
   --scenarios a,b         ${SCENARIOS.join(', ')} (default: all)
-  --backends a,b          ${BACKENDS.join(', ')} (default: embedded with --quick, else all)
+  --backends a,b          ${BACKENDS.join(', ')} (default: all)
   --peers a,b|none        ${PEERS.join(', ')} (default: both)
   --runs N                repeat everything N times; figures are the medians (default 1)
   --workers N             load-generator processes (default 2)
@@ -148,7 +153,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   return {
     quick,
     scenarios: pick('scenarios', values.scenarios, SCENARIOS, [...SCENARIOS]),
-    backends: pick('backends', values.backends, BACKENDS, quick ? ['embedded'] : BACKENDS),
+    backends: pick('backends', values.backends, BACKENDS, BACKENDS),
     peers: pick('peers', values.peers, PEERS, [...PEERS]),
     workers: Math.max(1, Number(values.workers ?? 2)),
     sourceAddresses: Array.from({ length: sources }, (_, i) => `127.0.0.${i + 2}`),

@@ -41,9 +41,25 @@ export function startProc(name: string, command: string, args: string[], env: Re
   };
 }
 
+/** Daemons the bench started outside `live` (PostgreSQL forks away from pg_ctl): stopped synchronously at exit. */
+const cleanups = new Set<() => void>();
+
+export function onExitCleanup(fn: () => void): () => void {
+  cleanups.add(fn);
+  return () => cleanups.delete(fn);
+}
+
 /** On any exit of the bench, no server it started may outlive it. */
 export function killAllProcs(): void {
   for (const child of live) child.kill('SIGKILL');
+  for (const fn of cleanups) {
+    try {
+      fn();
+    } catch {
+      // already gone
+    }
+  }
+  cleanups.clear();
 }
 
 export async function waitUntil(what: string, proc: Proc, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { freePort, processTree, startProc, waitUntil } from './proc.js';
+import { freePort, onExitCleanup, processTree, startProc, waitUntil } from './proc.js';
 
 /**
  * PostgreSQL and Redis for the scale-out backends, on free loopback ports in temp dirs, like
@@ -46,12 +46,18 @@ async function startPostgres(): Promise<{ url: string; pid(): number; stop(): vo
   // Three nodes x 10 pooled connections, plus the bench's own; buffers sized for a 1M-row history.
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=512MB`;
   execFileSync(...asPostgres(path.join(bin, 'pg_ctl'), ['-D', data, '-o', options, '-l', path.join(dir, 'log'), '-w', 'start']), { stdio: 'ignore' });
+  const stop = () => {
+    execFileSync(...asPostgres(path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', 'stop']), { stdio: 'ignore' });
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  // pg_ctl daemonizes the postmaster, so Ctrl-C would not reach it: stop it on any exit.
+  const forget = onExitCleanup(stop);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     pid: () => Number(fs.readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]),
     stop() {
-      execFileSync(...asPostgres(path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', 'stop']), { stdio: 'ignore' });
-      fs.rmSync(dir, { recursive: true, force: true });
+      forget();
+      stop();
     },
   };
 }

@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { mergeHistograms, type Histogram } from '../histogram.js';
+import { onExitCleanup } from '../proc.js';
 import type { Command, CountResult, OpenResult, Reply, Route, SendResult, StepReport, ClientSpec } from './messages.js';
 
 const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url));
@@ -61,7 +62,12 @@ export class LoadGenerator {
   ) {}
 
   static start(workers: number, sourceAddresses: string[]): LoadGenerator {
-    const children = Array.from({ length: workers }, () => new Worker(fork(WORKER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' })));
+    const children = Array.from({ length: workers }, () => {
+      const child = fork(WORKER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+      // A worker would exit on its own once the IPC channel closes, but not before Ctrl-C returns.
+      onExitCleanup(() => child.kill('SIGKILL'));
+      return new Worker(child);
+    });
     return new LoadGenerator(children, sourceAddresses);
   }
 

@@ -10,7 +10,6 @@ const MAX_RATE_PER_SENDER = 100;
 /** A step this bad ends the ramp: the rates above it would only pile up a backlog. */
 const GIVE_UP_P99_MS = 2000;
 export const GOAL_P99_MS = 50;
-const WARM_UP_MS = 2000;
 
 export interface DirectStep {
   offered: number;
@@ -122,8 +121,7 @@ export async function measureDirect(ctx: RunContext, target: Target): Promise<Di
   const pairCount = Math.max(directMinPairs, Math.ceil(Math.max(...directRates) / MAX_RATE_PER_SENDER));
   const routes = await openPairs(ctx, target, pairCount);
   const hasAcks = target.kind !== 'xmpp';
-  // Not scored: JIT, first-message work per chat or user, the generator's own start.
-  await runStep(ctx, target, routes, Math.min(...directRates), hasAcks, WARM_UP_MS);
+  await runStep(ctx, target, routes, Math.min(...directRates), hasAcks, ctx.options.scale.directWarmUpMs);
   const steps: DirectStep[] = [];
   for (const rate of directRates) {
     const s = await runStep(ctx, target, routes, rate, hasAcks);

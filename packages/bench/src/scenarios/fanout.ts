@@ -48,7 +48,7 @@ async function fanOutOnce(ctx: RunContext, backend: Backend, size: number): Prom
     await ctx.generator.expect(step, true);
     const intervalMs = size >= 5000 ? 1000 : 500;
     const sent = await ctx.generator.send(step, [{ from: refs[0]!, to: groupId }], 1000 / intervalMs, nowUs() + 200_000, groupMessages * intervalMs);
-    await sleep(Math.max(2000, size / 2));
+    await sleep(Math.max(1000, size / 2));
     const r = await ctx.generator.report(step, sent);
     const last = [...r.perMessage.values()].map(([, maxUs]) => maxUs / 1000);
     const complete = [...r.perMessage.values()].filter(([count]) => count >= online).length;
