@@ -179,4 +179,16 @@ describe('the session', () => {
     await listItem(page, 'Ivy Iris').waitFor();
     await listItem(page, 'Jay Jones').waitFor();
   });
+
+  it('opens a chat from the keyboard: Tab from the search box reaches the list, Enter opens, the composer takes focus', async () => {
+    const { page } = hal;
+    await page.getByRole('searchbox', { name: 'Search chats' }).focus();
+    await page.keyboard.press('Tab');
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label'));
+    await expect(focused()).resolves.toMatch(/^(Jay Jones|Ivy Iris)/);
+    const title = (await focused())!.split(',')[0]!;
+    await page.keyboard.press('Enter');
+    await chatHeader(page, title).waitFor();
+    await expect.poll(focused).toBe('Message');
+  });
 });
