@@ -9,6 +9,7 @@ import { startProsody } from './peers/prosody.js';
 import { startSocketIoRelay, startWsEcho } from './peers/nodePeers.js';
 import { killAllProcs } from './proc.js';
 import { latencyChart } from './report/chart.js';
+import { markdownReport } from './report/markdown.js';
 import { figuresByRun, medianDirect, medianFigures, newRunDir, writeJson, type RunFile } from './report/results.js';
 import { formatTable } from './report/table.js';
 import { catchupScenario } from './scenarios/catchup.js';
@@ -111,6 +112,10 @@ async function runAll(options: BenchOptions): Promise<void> {
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv.includes('--help') || argv.includes('-h')) return void console.log(USAGE);
+  if (argv[0] === 'report') {
+    for (const f of argv.slice(1)) console.log(markdownReport(JSON.parse(fs.readFileSync(f, 'utf8')) as RunFile));
+    return;
+  }
   if (argv[0] === 'chart') {
     for (const f of argv.slice(1)) {
       const file = JSON.parse(fs.readFileSync(f, 'utf8')) as RunFile;

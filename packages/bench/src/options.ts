@@ -116,7 +116,8 @@ export const USAGE = `npm run bench -- [options]
   --profile               CPU-profile Parley (embedded) during the direct scenario
   --server DIR            the server package to benchmark (default packages/server; e.g. a build of another commit)
   --out DIR               results directory (default .bench-results)
-  chart <run.json>…       only redraw the SVG chart from earlier results`;
+  chart <run.json>…       only redraw the SVG chart from earlier results
+  report <run.json>…      print the medians as the Markdown tables of docs/benchmarks.md`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
