@@ -9,12 +9,14 @@ let browser: Browser;
 let ann: Person;
 let ben: Person;
 let cy: Person;
+const LIMIT = 1024 * 1024;
 
 beforeAll(async () => {
   ensureWebBuilt();
   // A fake microphone that needs no permission prompt, for voice notes.
   const launch = chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] });
-  [server, browser] = await Promise.all([startServer(), launch]);
+  // A small upload limit, so the refusal of a too-large file is quick to show.
+  [server, browser] = await Promise.all([startServer({ MEDIA_MAX_BYTES: String(LIMIT) }), launch]);
   [ann, ben, cy] = await Promise.all([signUp(browser, server.baseUrl, 'Ann Archer'), signUp(browser, server.baseUrl, 'Ben Brooks'), signUp(browser, server.baseUrl, 'Cy Cole')]);
   await startChatWith(ann, ben);
   await send(ann.page, 'hello Ben');
@@ -37,12 +39,11 @@ async function attach(page: Page, entry: 'Photo or video' | 'File', file: { name
   return page.getByRole('dialog');
 }
 
-/** Resolves once the <img> has decoded pixels. */
+/** The image's natural width once it has decoded pixels (the locator is resolved again each time: an <img> may be replaced). */
 async function loadedImage(img: Locator): Promise<number> {
-  await img.waitFor();
-  const handle = await img.elementHandle();
-  await img.page().waitForFunction((el) => el instanceof HTMLImageElement && el.complete && el.naturalWidth > 0, handle, { timeout: 15_000 });
-  return img.evaluate((el) => (el as HTMLImageElement).naturalWidth);
+  const width = () => img.evaluate((el) => (el instanceof HTMLImageElement && el.complete ? el.naturalWidth : 0), undefined, { timeout: 5_000 });
+  await expect.poll(width, { timeout: 15_000 }).toBeGreaterThan(0);
+  return width();
 }
 
 async function chooseAction(page: Page, message: Locator, entry: string): Promise<void> {
@@ -73,6 +74,31 @@ describe('rich messages in the browser', () => {
     expect(await loadedImage(full)).toBe(640);
     await ben.page.keyboard.press('Escape');
     await ben.page.getByRole('dialog').waitFor({ state: 'detached' });
+    await ann.page.getByRole('navigation', { name: 'Chat list' }).getByRole('button', { name: /Ben Brooks/ }).filter({ hasText: 'You: 📷 Photo: the harbour at dusk' }).waitFor();
+  });
+
+  it('a media URL that fails to load is renewed through GET /media/{id} and loads', async () => {
+    let refused = 0;
+    const renewals: string[] = [];
+    await ben.page.route('**/api/v1/media/*/thumb?*', (route) => (refused++ === 0 ? route.fulfill({ status: 403, body: '' }) : route.continue()));
+    ben.page.on('request', (r) => /\/api\/v1\/media\/[^/?]+$/.test(new URL(r.url()).pathname) && renewals.push(r.url()));
+    const dialog = await attach(ann.page, 'Photo or video', { name: 'second.png', mimeType: 'image/png', buffer: await pngOf(7, 200, 100) });
+    await dialog.getByText('Uploaded').waitFor();
+    await dialog.getByLabel('Caption').fill('second try');
+    await dialog.getByRole('button', { name: 'Send' }).click();
+    expect(await loadedImage(bubble(ben.page, 'second try').getByTestId('media-thumb'))).toBeGreaterThan(0);
+    expect(refused).toBeGreaterThanOrEqual(2);
+    expect(renewals).toHaveLength(1);
+    await ben.page.unroute('**/api/v1/media/*/thumb?*');
+  });
+
+  it('a file over the size limit is refused with a clear message', async () => {
+    const big = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(LIMIT + 200_000, 32)]);
+    const dialog = await attach(ann.page, 'File', { name: 'report.pdf', mimeType: 'application/pdf', buffer: big });
+    await dialog.getByRole('alert').filter({ hasText: 'This file is too large to send (1.2 MB); file uploads can be up to 1.0 MB.' }).waitFor();
+    expect(await dialog.getByRole('button', { name: 'Send' }).isDisabled()).toBe(true);
+    await ann.page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
   });
 
   it('a refused upload says why and sends nothing', async () => {
@@ -123,7 +149,7 @@ describe('rich messages in the browser', () => {
     await chooseAction(ben.page, bubble(ben.page, 'pizza tonight?'), 'React');
     await ben.page.getByRole('group', { name: 'Choose a reaction' }).getByRole('button', { name: 'React with 👍' }).click();
 
-    const reactions = (page: Page) => page.getByTestId('message-row-wrap-unused').or(page.locator('.message-row-wrap', { has: bubble(page, 'pizza tonight?') }).getByTestId('reactions'));
+    const reactions = (page: Page) => page.locator('.message-row-wrap', { has: bubble(page, 'pizza tonight?') }).getByTestId('reactions');
     const benThumb = reactions(ben.page).getByRole('button', { name: '👍 1' });
     await benThumb.waitFor();
     expect(await benThumb.getAttribute('aria-pressed')).toBe('true');

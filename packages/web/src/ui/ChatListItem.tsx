@@ -5,6 +5,7 @@ import { listTime } from '../text/format.js';
 import { Avatar } from './Avatar.js';
 import { chatTitle, memberName, peerOf, typingText } from './chatTitle.js';
 import { Tick } from './Tick.js';
+import { previewText } from './media/previewText.js';
 
 interface ChatListItemProps {
   chat: Chat;
@@ -26,7 +27,7 @@ export const ChatListItem = memo(function ChatListItem({ chat, active, open }: C
   const last = chat.lastMessage;
   const showLocal = local && (!last || local.createdAt >= last.createdAt);
   const own = showLocal || last?.senderId === me;
-  const text = showLocal ? local.content : last?.deletedAt || last?.hidden ? 'Message deleted' : last?.content;
+  const text = showLocal ? previewText(local) : last?.deletedAt || last?.hidden ? 'Message deleted' : last && previewText(last);
   const at = showLocal ? local.createdAt : last?.createdAt;
   const who = own ? 'You: ' : chat.type === 'group' && last ? `${memberName(chat, last.senderId).split(' ')[0]}: ` : '';
   const typingNow = typingText(chat, typing ?? []);

@@ -3,6 +3,7 @@ import type { Chat, Message } from '@parley/client';
 import { useApp, useStore } from '../state/useApp.js';
 import { memberName } from './chatTitle.js';
 import { AttachControls } from './media/AttachControls.js';
+import { previewText } from './media/previewText.js';
 import { IconClose, IconReply, IconSend } from './icons.js';
 import { useShowError } from './Toasts.js';
 
@@ -79,7 +80,7 @@ export function Composer({ chat, replyTo, cancelReply, sent }: ComposerProps) {
           <IconReply width={18} height={18} />
           <div className="composer-reply-text">
             <span className="quote-name">Replying to {replyTo.senderId === me ? 'yourself' : memberName(chat, replyTo.senderId)}</span>
-            <span className="quote-text">{replyTo.content}</span>
+            <span className="quote-text">{previewText(replyTo)}</span>
           </div>
           <button type="button" className="icon-button small" onClick={cancelReply} aria-label="Cancel reply">
             <IconClose width={16} height={16} />

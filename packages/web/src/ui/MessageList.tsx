@@ -7,6 +7,7 @@ import { memberName } from './chatTitle.js';
 import { IconDown } from './icons.js';
 import { MessageBubble, type Quote } from './MessageBubble.js';
 import { buildRows, sameGroup, type Row } from './messageRows.js';
+import { previewText } from './media/previewText.js';
 
 /** Virtuoso keeps absolute indexes; prepending older pages lowers the first one. */
 const FIRST_INDEX = 1_000_000_000;
@@ -74,7 +75,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
     const at = rows.findIndex((r) => r.message?.id === replyTo);
     return {
       name: quoted.senderId === me ? 'You' : memberName(chat, quoted.senderId),
-      text: quoted.deletedAt ? 'Message deleted' : quoted.content,
+      text: quoted.deletedAt ? 'Message deleted' : previewText(quoted),
       jump: at < 0 ? undefined : () => virtuoso.current?.scrollToIndex({ index: at + firstItemIndex, align: 'center', behavior: 'smooth' }),
     };
   }, [byId, rows, me, chat, firstItemIndex]);

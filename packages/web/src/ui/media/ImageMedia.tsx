@@ -10,7 +10,7 @@ const MAX_WIDTH = 280;
  * once loaded; a click opens the full image in a dialog.
  */
 export function ImageMedia({ media: given, caption }: { media: MediaFile; caption: string }) {
-  const { media, refresh } = useFreshMedia(given);
+  const { media, version, refresh } = useFreshMedia(given);
   const [loaded, setLoaded] = useState(false);
   const [open, setOpen] = useState(false);
   const width = media.thumbWidth ?? media.width ?? MAX_WIDTH;
@@ -22,6 +22,7 @@ export function ImageMedia({ media: given, caption }: { media: MediaFile; captio
         style={{ aspectRatio: `${width} / ${height}`, width: Math.min(MAX_WIDTH, width) }}>
         {media.preview && <img className="media-preview" src={media.preview} alt="" aria-hidden="true" />}
         <img
+          key={version}
           className={`media-thumb ${loaded ? 'loaded' : ''}`}
           data-testid="media-thumb"
           src={media.thumbUrl ?? media.url}

@@ -4,10 +4,10 @@ import { formatDuration } from './formatMedia.js';
 import { useFreshMedia } from './useFreshMedia.js';
 
 export function VideoMedia({ media: given, caption }: { media: MediaFile; caption: string }) {
-  const { media, refresh } = useFreshMedia(given);
+  const { media, version, refresh } = useFreshMedia(given);
   return (
     <div className="media-video">
-      <video controls preload="metadata" playsInline poster={media.thumbUrl ?? media.preview} src={media.url} onError={refresh}
+      <video key={version} controls preload="metadata" playsInline poster={media.thumbUrl ?? media.preview} src={media.url} onError={refresh}
         aria-label={caption ? `Video: ${caption}` : 'Video'} width={media.thumbWidth} height={media.thumbHeight} />
       {media.durationMs !== undefined && <span className="media-duration">{formatDuration(media.durationMs)}</span>}
     </div>
@@ -16,7 +16,7 @@ export function VideoMedia({ media: given, caption }: { media: MediaFile; captio
 
 /** A voice note or other sound. A browser-recorded WebM often has no duration in its header: the server's wins. */
 export function AudioMedia({ media: given }: { media: MediaFile }) {
-  const { media, refresh } = useFreshMedia(given);
+  const { media, version, refresh } = useFreshMedia(given);
   const [seconds, setSeconds] = useState<number>();
   const measure = (audio: HTMLAudioElement) => {
     if (Number.isFinite(audio.duration)) {
@@ -30,7 +30,7 @@ export function AudioMedia({ media: given }: { media: MediaFile }) {
   const duration = media.durationMs ?? (seconds !== undefined && Number.isFinite(seconds) ? seconds * 1000 : undefined);
   return (
     <div className="media-audio">
-      <audio controls preload="metadata" src={media.url} onError={refresh} aria-label="Voice note"
+      <audio key={version} controls preload="metadata" src={media.url} onError={refresh} aria-label="Voice note"
         onLoadedMetadata={(e) => measure(e.currentTarget)} onDurationChange={(e) => measure(e.currentTarget)} />
       <span className="media-duration" data-testid="audio-duration">{duration !== undefined ? formatDuration(duration) : ''}</span>
     </div>
