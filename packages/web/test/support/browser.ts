@@ -11,7 +11,9 @@ const WEB_DIR = fileURLToPath(new URL('../../', import.meta.url));
 /** The server serves packages/web/dist; `npm test` builds it first, a bare `vitest run` may not have. */
 export function ensureWebBuilt(): void {
   if (fs.existsSync(`${WEB_DIR}dist/index.html`)) return;
-  const result = spawnSync('npm', ['run', 'build'], { cwd: WEB_DIR, stdio: 'inherit' });
+  // Vitest sets NODE_ENV=test, which would make Vite build React's development bundle and
+  // leave out the service worker the offline test needs.
+  const result = spawnSync('npm', ['run', 'build'], { cwd: WEB_DIR, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
   if (result.status !== 0) throw new Error('building packages/web failed');
 }
 
