@@ -40,6 +40,11 @@ export interface ConnectorHooks {
   state(state: ConnectionState): void;
 }
 
+/** How an attempt that heard nothing ended: an HTTP refusal, no answer in time, or a dropped link. */
+type AttemptFailure = 'refused' | 'timeout' | 'failed';
+/** Failed attempts in a row before a transport that once worked counts as blocked. */
+const PROVEN_STRIKES = 5;
+
 /**
  * The connection state machine: `connecting → ready`, on loss `reconnecting → ready` with
  * exponential backoff and full jitter, a heartbeat that drops a silent link, a time limit on
@@ -59,6 +64,8 @@ export class Connector {
   private heard = false;
   /** Attempts in a row that heard nothing, though the server answered plain HTTP. */
   private strikes = 0;
+  /** Transports that got to `ready` with this client: their failures are more likely a flaky link than a block. */
+  private readonly proven = new Set<string>();
   private readonly choice: TransportChoice;
   /** The transport of the last link that got to `ready`. */
   transportName?: string;
@@ -108,7 +115,7 @@ export class Connector {
     let authError: ErrorBody | undefined;
     const current = () => generation === this.generation;
     // An attempt that times out without a word is a refusal too: a proxy that swallows upgrades or buffers streams.
-    this.attemptTimer = setTimeout(() => this.lose(generation, 1006, 'connect timeout', undefined, true), this.options.connectTimeoutMs);
+    this.attemptTimer = setTimeout(() => this.lose(generation, 1006, 'connect timeout', undefined, 'timeout'), this.options.connectTimeoutMs);
     this.heard = false;
     this.link = this.openWith(this.choice.current, token, {
       frame: (frame) => {
@@ -119,7 +126,7 @@ export class Connector {
         else if (this.state !== 'ready' && frame.type === 'error') authError = frame.error;
         else if (this.state === 'ready') this.hooks.frame(frame);
       },
-      close: (code, reason, refused) => this.lose(generation, code, reason, authError, refused),
+      close: (code, reason, refused) => this.lose(generation, code, reason, authError, refused ? 'refused' : 'failed'),
     });
   }
 
@@ -133,6 +140,7 @@ export class Connector {
     clearTimeout(this.attemptTimer);
     this.attempt = 0;
     this.strikes = 0;
+    this.proven.add(this.choice.name);
     if (this.choice.name !== this.transportName) this.hooks.transport((this.transportName = this.choice.name));
     this.choice.linkUp(
       async (factory, handlers) => (this.state === 'ready' ? this.openWith(factory, await this.hooks.accessToken(), handlers) : undefined),
@@ -143,7 +151,7 @@ export class Connector {
     this.hooks.ready(frame);
   }
 
-  private lose(generation: number, code: number, reason: string, authError?: ErrorBody, refused = false): void {
+  private lose(generation: number, code: number, reason: string, authError?: ErrorBody, failure: AttemptFailure = 'failed'): void {
     if (generation !== this.generation || this.state === 'offline') return;
     this.generation++;
     const wasReady = this.state === 'ready';
@@ -158,7 +166,7 @@ export class Connector {
       return;
     }
     if (code === CLOSE.unauthorized) this.hooks.tokenExpired();
-    if (!wasReady && !this.heard && code !== CLOSE.restarting) return void this.blocked(this.generation, refused);
+    if (!wasReady && !this.heard && code !== CLOSE.restarting) return void this.blocked(this.generation, failure);
     // A server going away, or one we could not reach, is worth leaving for the next one.
     this.retry(code === CLOSE.restarting || !wasReady);
   }
@@ -166,15 +174,19 @@ export class Connector {
   /**
    * An attempt that heard nothing at all. If the server does not answer plain HTTP either, it
    * is down: keep the transport and try the next server. If it does, something on the way
-   * blocks this transport: take the next one, at once when the attempt was refused or timed
-   * out, after two in a row when it just failed (a link dropped while connecting is no block).
+   * blocks this transport: take the next one, at once when the attempt was refused, or timed
+   * out on a transport that never worked here; after two in a row when it just failed (a link
+   * dropped while connecting is no block); and after `PROVEN_STRIKES` in a row, refusals aside,
+   * for a transport that worked before: on a flaky network it would otherwise slide down to
+   * long polling.
    */
-  private async blocked(generation: number, refused: boolean): Promise<void> {
+  private async blocked(generation: number, failure: AttemptFailure): Promise<void> {
     this.setState('reconnecting');
     const reachable = this.options.transports.length > 1 && (await this.hooks.reachable(this.url));
     if (generation !== this.generation || this.state === 'offline') return;
+    const needed = failure === 'refused' ? 1 : this.proven.has(this.choice.name) ? PROVEN_STRIKES : failure === 'timeout' ? 1 : 2;
     if (!reachable) this.strikes = 0;
-    else if (refused || ++this.strikes >= 2) this.strikes = 0;
+    else if (++this.strikes >= needed) this.strikes = 0;
     else return this.retry(false);
     this.retry(!reachable || this.choice.blocked());
   }
