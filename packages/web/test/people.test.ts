@@ -13,7 +13,8 @@ let jay: Person;
 
 beforeAll(async () => {
   ensureWebBuilt();
-  [server, browser] = await Promise.all([startServer(), launchChromium()]);
+  // A short grace period: someone who closes the app shows as offline (and last seen) at once.
+  [server, browser] = await Promise.all([startServer({ PRESENCE_GRACE_MS: '300' }), launchChromium()]);
   [hal, ivy, jay] = await Promise.all([
     signUp(browser, server.baseUrl, 'Hal Hughes'),
     signUp(browser, server.baseUrl, 'Ivy Ito', PHONE),
@@ -122,6 +123,36 @@ describe('settings', () => {
     await online.selectOption('everyone');
     await status.filter({ hasText: /^online$/ }).waitFor();
     await back(ivy.page).click();
+  });
+});
+
+describe('last seen', () => {
+  /** Ivy closes the app: her only connection goes. */
+  const leave = () => ivy.page.close();
+  const comeBack = async () => {
+    ivy.page = await ivy.context.newPage();
+    await ivy.page.goto('/');
+    await connected(ivy.page);
+  };
+  const lastSeenSetting = () => ivy.page.getByLabel('Who sees my last seen time');
+
+  it('shows "last seen" in the header once the other person leaves, unless they hide it', async () => {
+    const status = hal.page.getByTestId('chat-status');
+    await ivy.page.getByRole('button', { name: 'Settings', exact: true }).click();
+    await lastSeenSetting().selectOption('nobody');
+    await leave();
+    await status.filter({ hasText: `@${ivy.username}` }).waitFor();
+
+    await comeBack();
+    await status.filter({ hasText: /^online$/ }).waitFor();
+    await ivy.page.getByRole('button', { name: 'Settings', exact: true }).click();
+    expect(await lastSeenSetting().inputValue()).toBe('nobody');
+    await lastSeenSetting().selectOption('everyone');
+    await leave();
+    await status.filter({ hasText: 'last seen just now' }).waitFor();
+
+    await comeBack();
+    await status.filter({ hasText: /^online$/ }).waitFor();
   });
 });
 
