@@ -14,10 +14,13 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
  */
 export function latencyChart(targets: DirectTarget[], subtitle: string): string {
   const points = targets.flatMap((t) => t.steps.filter((s) => Number.isFinite(s.e2e.p99Ms)));
-  const maxRate = Math.max(1000, ...points.map((s) => s.offered));
+  // Rates rise geometrically (each step about double the last), so the x axis is logarithmic too.
+  const rates = [...new Set(points.map((s) => s.offered))].sort((a, b) => a - b);
+  const minRate = rates[0] ?? 100;
+  const maxRate = Math.max(minRate * 2, rates[rates.length - 1] ?? 0);
   const yMin = 0.1;
   const yMax = Math.max(GOAL_P99_MS * 4, ...points.map((s) => s.e2e.p99Ms));
-  const x = (rate: number) => M.left + (rate / maxRate) * (W - M.left - M.right);
+  const x = (rate: number) => M.left + 10 + (Math.log(rate / minRate) / Math.log(maxRate / minRate)) * (W - M.left - M.right - 20);
   const y = (ms: number) => {
     const f = (Math.log10(Math.max(ms, yMin)) - Math.log10(yMin)) / (Math.log10(yMax) - Math.log10(yMin));
     return H - M.bottom - f * (H - M.top - M.bottom);
@@ -32,12 +35,11 @@ export function latencyChart(targets: DirectTarget[], subtitle: string): string 
     const v = 10 ** decade;
     out.push(`<line x1="${M.left}" x2="${W - M.right}" y1="${y(v)}" y2="${y(v)}" stroke="#eee"/>`, `<text x="${M.left - 6}" y="${y(v) + 4}" text-anchor="end">${v} ms</text>`);
   }
-  for (let i = 0; i <= 5; i++) {
-    const rate = (maxRate * i) / 5;
+  for (const rate of rates) {
     out.push(`<line x1="${x(rate)}" x2="${x(rate)}" y1="${M.top}" y2="${H - M.bottom}" stroke="#eee"/>`, `<text x="${x(rate)}" y="${H - M.bottom + 16}" text-anchor="middle">${Math.round(rate).toLocaleString('en-US')}</text>`);
   }
   out.push(
-    `<text x="${(M.left + W - M.right) / 2}" y="${H - 14}" text-anchor="middle">offered load, messages/s</text>`,
+    `<text x="${(M.left + W - M.right) / 2}" y="${H - 14}" text-anchor="middle">offered load, messages/s (log scale)</text>`,
     `<line x1="${M.left}" x2="${W - M.right}" y1="${y(GOAL_P99_MS)}" y2="${y(GOAL_P99_MS)}" stroke="#d00" stroke-dasharray="6 4"/>`,
     `<text x="${W - M.right - 4}" y="${y(GOAL_P99_MS) - 4}" text-anchor="end" fill="#d00">p99 goal ${GOAL_P99_MS} ms</text>`,
   );

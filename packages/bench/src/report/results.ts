@@ -41,20 +41,24 @@ export function medianFigures(runs: ScenarioResult[][]): Record<string, number> 
   return Object.fromEntries([...figuresByRun(runs)].map(([k, values]) => [k, Math.round(median(values) * 100) / 100]));
 }
 
-/** The direct scenario's targets with each step's latencies the median over the runs (for the chart). */
+/**
+ * The direct scenario's targets with each step's latencies the median over the runs that reached
+ * that step (the ramp stops where p99 passes 2 s, which need not be the same step in every run).
+ */
 export function medianDirect(runs: ScenarioResult[][]): DirectTarget[] {
   const perRun = runs.map((run) => (run.find((r) => r.scenario === 'direct' && r.targets.every((t) => 'steps' in t))?.targets ?? []) as unknown as DirectTarget[]);
-  const first = perRun[0] ?? [];
-  return first.map((t) => {
-    const same = perRun.map((ts) => ts.find((x) => x.key === t.key)).filter((x): x is DirectTarget => !!x);
+  const keys = [...new Set(perRun.flat().map((t) => t.key))];
+  return keys.map((key) => {
+    const same = perRun.map((ts) => ts.find((x) => x.key === key)).filter((x): x is DirectTarget => !!x);
+    const rates = [...new Set(same.flatMap((x) => x.steps.map((s) => s.offered)))].sort((a, b) => a - b);
     return {
-      ...t,
+      ...same[0]!,
       headlineRate: median(same.map((x) => x.headlineRate)),
-      steps: t.steps.map((s) => {
-        const at = same.map((x) => x.steps.find((y) => y.offered === s.offered)).filter((y): y is NonNullable<typeof y> => !!y);
+      steps: rates.map((rate) => {
+        const at = same.map((x) => x.steps.find((y) => y.offered === rate)).filter((y): y is NonNullable<typeof y> => !!y);
         return {
-          ...s,
-          e2e: { ...s.e2e, p50Ms: median(at.map((y) => y.e2e.p50Ms)), p99Ms: median(at.map((y) => y.e2e.p99Ms)) },
+          ...at[0]!,
+          e2e: { ...at[0]!.e2e, p50Ms: median(at.map((y) => y.e2e.p50Ms)), p99Ms: median(at.map((y) => y.e2e.p99Ms)) },
           holds: at.filter((y) => y.holds).length * 2 > at.length,
         };
       }),
