@@ -94,6 +94,7 @@ export class ParleyClient {
     receipt: ({ type: _t, ...r }) => (this.delivery.ticks.receipt(r), this.events.emit('receipt', r)),
     typing: ({ type: _t, ...t }) => this.events.emit('typing', t),
     presence: ({ type: _t, ...p }) => this.events.emit('presence', p),
+    profile: (f) => this.events.emit('profile', f.profile),
   };
 
   // --- Session -------------------------------------------------------------------------

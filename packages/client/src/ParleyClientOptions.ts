@@ -1,4 +1,4 @@
-import type { Chat, Message, PresenceFrame, ReceiptUpdateFrame, TypingUpdateFrame } from '@parley/protocol';
+import type { Chat, Message, PresenceFrame, Profile, ReceiptUpdateFrame, TypingUpdateFrame } from '@parley/protocol';
 import type { SessionEnded } from './Auth.js';
 import type { BackoffOptions } from './backoff.js';
 import type { ConnectionState } from './Connector.js';
@@ -54,6 +54,8 @@ export interface ClientEvents {
   receipt: Omit<ReceiptUpdateFrame, 'type'>;
   typing: Omit<TypingUpdateFrame, 'type'>;
   presence: Omit<PresenceFrame, 'type'>;
+  /** A contact's, chat peer's or this user's profile changed (display name, avatar, about). */
+  profile: Profile;
   /** The session cannot go on (revoked, or refused): state is `offline`; log in again. */
   'session.ended': SessionEnded;
   /** A server error not tied to a send, or a failed store write. */

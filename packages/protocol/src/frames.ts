@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { LIMITS } from './limits.js';
-import { Chat, Id, Message } from './models.js';
+import { Chat, Id, Message, type Profile } from './models.js';
 import { ClientMsgId, MessageInput } from './requests.js';
 import type { ErrorBody } from './errors.js';
 
@@ -100,7 +100,9 @@ export interface ReceiptUpdateFrame {
 }
 export interface TypingUpdateFrame { type: 'typing'; chatId: string; userId: string; state: 'start' | 'stop' }
 export interface PresenceFrame { type: 'presence'; userId: string; status: 'online' | 'away' | 'offline'; lastSeen?: string }
+/** A contact's or chat peer's profile changed (display name, avatar, about); also to the user's own devices. */
+export interface ProfileFrame { type: 'profile'; profile: Profile }
 
 export type ServerFrame =
   | ReadyFrame | AckFrame | MessageFrame | ErrorFrame | PongFrame | SyncedFrame | ChatFrame | ChatRemovedFrame
-  | ReceiptUpdateFrame | TypingUpdateFrame | PresenceFrame | MessageUpdatedFrame;
+  | ReceiptUpdateFrame | TypingUpdateFrame | PresenceFrame | MessageUpdatedFrame | ProfileFrame;

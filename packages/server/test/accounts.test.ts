@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, loginDevice, registerUser, uniqueName, type TestUser } from './support/api.js';
+import { api, loginDevice, openPrivateChat, registerUser, uniqueName, type TestUser } from './support/api.js';
 import { TestSocket } from './support/socket.js';
 import { startServer, type TestServer } from './support/server.js';
 
@@ -257,6 +257,24 @@ describe('profiles', () => {
     const own = await me(alice.accessToken);
     expect(own.status).toBe(200);
     expect(own.body).toEqual(res.body);
+  });
+
+  it('a profile change is pushed at once to chat peers and the user\'s own devices, not to strangers or blockers', async () => {
+    const [alice, bob, stranger, blocker] = await Promise.all([1, 2, 3, 4].map(() => registerUser(server.baseUrl)));
+    await openPrivateChat(server.baseUrl, alice, bob);
+    await openPrivateChat(server.baseUrl, alice, blocker);
+    await api(server.baseUrl, 'POST', `/contacts/${alice.id}/block`, undefined, blocker.accessToken);
+    const [bobs, alices, strangers, blockers] = await Promise.all([bob, alice, stranger, blocker].map((u) => TestSocket.connect(server.wsUrl, u.accessToken)));
+    const patched = await api(server.baseUrl, 'PATCH', '/users/me', { displayName: 'Alice Liddell' }, alice.accessToken);
+    expect(patched.status).toBe(200);
+    for (const socket of [bobs, alices]) {
+      const frame = await socket.next((f) => f.type === 'profile', 10_000, true);
+      expect(frame.profile).toEqual(patched.body);
+    }
+    await api(server.baseUrl, 'POST', '/contacts', { userId: alice.id }, stranger.accessToken); // a request is not a contact yet
+    await new Promise((r) => setTimeout(r, 200));
+    expect([...strangers.frames, ...blockers.frames].filter((f) => f.type === 'profile')).toEqual([]);
+    [bobs, alices, strangers, blockers].forEach((s) => s.close());
   });
 
   it('PATCH /users/me changes displayName, about and avatarUrl, and others see the change', async () => {

@@ -97,7 +97,7 @@ describe('at phone width', () => {
 });
 
 describe('settings', () => {
-  it('a new display name shows at once for the user, and for others once their list refreshes', async () => {
+  it('a new display name shows at once for the user and, live, for the people they chat with', async () => {
     const { page } = ivy;
     await page.getByRole('button', { name: 'Settings', exact: true }).click();
     const profile = page.getByRole('form', { name: 'Profile' });
@@ -106,6 +106,7 @@ describe('settings', () => {
     await profile.getByRole('button', { name: 'Saved' }).waitFor();
     await back(page).click();
     await page.getByRole('button', { name: 'Settings for Ivy Iris' }).waitFor();
+    await listItem(hal.page, 'Ivy Iris').waitFor(); // no reload: the server pushes the change
     await hal.page.reload();
     await connected(hal.page);
     await listItem(hal.page, 'Ivy Iris').waitFor();

@@ -1,6 +1,7 @@
 import type { Profile, ProfileUpdateBody } from '@parley/protocol';
 import { invalid, notFound } from '../errors.js';
 import type { Caller, Context } from '../context.js';
+import { loadAudience } from '../presence/presenceAudience.js';
 import { presentProfile } from './presentUser.js';
 
 export async function getProfile(ctx: Context, userId: string): Promise<Profile> {
@@ -17,10 +18,14 @@ export async function updateProfile(ctx: Context, caller: Caller, body: ProfileU
   }
   if (body.avatarUrl !== undefined) changes.avatar_url = body.avatarUrl || null;
   if (body.about !== undefined) changes.about = body.about || null;
-  if (Object.values(changes).some((v) => v !== undefined)) {
-    await ctx.store.db.updateTable('users').set(changes).where('id', '=', caller.userId).execute();
-  }
-  return getProfile(ctx, caller.userId);
+  if (Object.keys(changes).length === 0) return getProfile(ctx, caller.userId);
+  await ctx.store.db.updateTable('users').set(changes).where('id', '=', caller.userId).execute();
+  const profile = await getProfile(ctx, caller.userId);
+  // Names show in chat lists, headers and bubbles: everyone who may see the user hears of it
+  // (the same audience as presence; blocked users do not).
+  const { contacts, peers } = await loadAudience(ctx.store.db, caller.userId);
+  ctx.bus.publish([{ kind: 'frame', userIds: [caller.userId, ...contacts, ...peers], frame: { type: 'profile', profile } }]);
+  return profile;
 }
 
 /** Users by username prefix, for finding someone to chat with. */

@@ -66,6 +66,7 @@ export class AppStore {
       client.on('receipt', (r) => this.onReceipt(r)),
       client.on('typing', (t) => this.typingBook.update(t.chatId, t.userId, t.state === 'start')),
       client.on('presence', (p) => this.presenceBook.update(p)),
+      client.on('profile', (p) => this.onProfile(p)),
       client.on('state', (connection) => {
         this.set({ connection });
         if (connection === 'ready') this.presenceBook.refresh(this.memberIds());
@@ -192,6 +193,16 @@ export class AppStore {
     const { [chatId]: _m, ...messages } = this.state.messages;
     this.set({ messages });
     this.publishChats();
+  }
+
+  /** Someone's profile changed: their name in every chat that has them (and the own name, from another device). */
+  private onProfile(profile: User): void {
+    if (profile.id === this.state.me.id) this.setMe({ ...this.state.me, displayName: profile.displayName });
+    for (const chat of this.chatsById.values()) {
+      const member = chat.members.find((m) => m.userId === profile.id);
+      if (!member || member.displayName === profile.displayName) continue;
+      this.upsertChat({ ...chat, members: chat.members.map((m) => (m.userId === profile.id ? { ...m, displayName: profile.displayName } : m)) });
+    }
   }
 
   /** The signed-in user's own profile changed (display name). */
