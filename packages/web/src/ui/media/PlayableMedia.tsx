@@ -3,12 +3,17 @@ import type { MediaFile } from '@parley/protocol';
 import { formatDuration } from './formatMedia.js';
 import { useFreshMedia } from './useFreshMedia.js';
 
+const MAX_VIDEO_WIDTH = 320;
+
 export function VideoMedia({ media: given, caption }: { media: MediaFile; caption: string }) {
   const { media, version, refresh } = useFreshMedia(given);
+  // The box has its final shape before anything loads, so the message list does not jump.
+  const width = media.width ?? media.thumbWidth ?? 320;
+  const height = media.height ?? media.thumbHeight ?? 180;
   return (
-    <div className="media-video">
+    <div className="media-video" style={{ width: Math.min(MAX_VIDEO_WIDTH, width) }}>
       <video key={version} controls preload="metadata" playsInline poster={media.thumbUrl ?? media.preview} src={media.url} onError={refresh}
-        aria-label={caption ? `Video: ${caption}` : 'Video'} width={media.thumbWidth} height={media.thumbHeight} />
+        aria-label={caption ? `Video: ${caption}` : 'Video'} style={{ aspectRatio: `${width} / ${height}` }} />
       {media.durationMs !== undefined && <span className="media-duration">{formatDuration(media.durationMs)}</span>}
     </div>
   );

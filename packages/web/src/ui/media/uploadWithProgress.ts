@@ -11,11 +11,22 @@ export async function uploadWithProgress(client: ParleyClient, file: Blob, filen
   try {
     return await send(client, file, filename, onProgress, signal);
   } catch (err) {
-    if (!(err instanceof ParleyError) || err.code !== 'token_expired') throw err;
+    if (!(err instanceof ParleyError) || signal?.aborted) throw err;
+    // A connection left unusable (see STALL_MS) or closed by the server: one more try on a fresh one.
+    if (err.code === 'network_error') return send(client, file, filename, onProgress, signal);
+    if (err.code !== 'token_expired') throw err;
     await client.refresh();
     return send(client, file, filename, onProgress, signal);
   }
 }
+
+/**
+ * After the server refuses an upload half-way (413), the keep-alive connection it came on can
+ * hang the next request sent on it (the rest of the refused body is not drained). An upload
+ * whose bytes are all sent but that gets no answer for this long is abandoned, which closes
+ * that connection, and tried once more.
+ */
+const STALL_MS = 20_000;
 
 function send(client: ParleyClient, file: Blob, filename: string, onProgress: (fraction: number) => void, signal?: AbortSignal): Promise<MediaFile> {
   return new Promise((resolve, reject) => {
@@ -23,7 +34,10 @@ function send(client: ParleyClient, file: Blob, filename: string, onProgress: (f
     xhr.open('POST', `${window.location.origin}/api/v1/media/upload`);
     const token = client.session?.accessToken;
     if (token) xhr.setRequestHeader('authorization', `Bearer ${token}`);
+    let stall: ReturnType<typeof setTimeout> | undefined;
     xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
+    xhr.upload.onload = () => (stall = setTimeout(() => xhr.abort(), STALL_MS));
+    xhr.onloadend = () => clearTimeout(stall);
     xhr.onload = () => {
       const body = parse(xhr.responseText);
       if (xhr.status === 201 || xhr.status === 200) return resolve(body as MediaFile);
