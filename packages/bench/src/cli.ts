@@ -63,7 +63,7 @@ function drawChart(runDir: string, file: RunFile): void {
   const targets = medianDirect(file.runs);
   if (targets.length === 0) return;
   const m = file.machine;
-  const subtitle = `${m.cores} cores ${m.cpuModel}, Node ${m.node}; median of ${file.runs.length} run(s)${file.options.quick ? ', --quick' : ''}`;
+  const subtitle = `${m.cores} cores ${m.cpuModel}, Node ${m.node}, load average ${m.loadAverageAtStart} at start; median of ${file.runs.length} run(s)${file.options.quick ? ', --quick' : ''}`;
   fs.writeFileSync(path.join(runDir, 'direct-latency.svg'), latencyChart(targets, subtitle));
 }
 
