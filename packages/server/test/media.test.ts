@@ -1,3 +1,4 @@
+import http from 'node:http';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -96,6 +97,41 @@ describe('uploading', () => {
     expect(res.status).toBe(413);
     expect(res.body.error.code).toBe('payload_too_large');
     expect(filesUnder(path.join(server.dataDir, 'media'))).toEqual(before);
+  });
+
+  it('after refusing an upload part-way, the client is not left on a connection that answers nothing more', async () => {
+    const alice = await registerUser(server.baseUrl);
+    const huge = await noisyPng(320, 320);
+    const boundary = 'parleyboundary';
+    const body = Buffer.concat([
+      Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="big.png"\r\ncontent-type: image/png\r\n\r\n`),
+      huge,
+      crypto.randomBytes(8 * 1024 * 1024), // far past the limit: most of it is still unread when the 413 goes out
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    // One keep-alive socket, as a browser would reuse for the next request.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const send = (method: string, path: string, payload?: Buffer, headers: Record<string, string> = {}) =>
+      new Promise<{ status: number; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
+        const req = http.request(`${server.baseUrl}/api/v1${path}`, { method, agent, headers: { authorization: `Bearer ${alice.accessToken}`, ...headers } }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers }));
+        });
+        req.on('error', reject);
+        req.setTimeout(5000, () => req.destroy(new Error(`${method} ${path}: no answer in 5 s`)));
+        req.end(payload);
+      });
+    const refused = await send('POST', '/media/upload', body, { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(body.length) });
+    expect(refused.status).toBe(413);
+    expect(refused.headers.connection).toBe('close');
+    expect((await send('GET', '/users/me')).status).toBe(200);
+    const small = Buffer.concat([
+      Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="small.png"\r\ncontent-type: image/png\r\n\r\n`),
+      await pngOf(41),
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    expect((await send('POST', '/media/upload', small, { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(small.length) })).status).toBe(201);
+    agent.destroy();
   });
 
   it('refuses a body larger than any upload may be before reading it', async () => {

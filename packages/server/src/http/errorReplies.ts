@@ -37,6 +37,9 @@ export function installErrorReplies(app: FastifyInstance): void {
       error = new AppError('internal_error', 'internal error');
     }
     if (error.retryAfterSec !== undefined) void reply.header('retry-after', String(error.retryAfterSec));
+    // Refused before its body was read (an upload over the limit): the rest of it would occupy
+    // the connection, and a browser reusing it for the next request would wait on it. Close it.
+    if (!request.raw.complete) void reply.header('connection', 'close');
     return reply.status(error.status).send({ error: error.toBody() });
   });
 
