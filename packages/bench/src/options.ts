@@ -54,7 +54,7 @@ const FD_RESERVE = 200;
 
 // Sized so that every scenario against all three backends and both peers ends within three minutes.
 const QUICK: Scale = {
-  connections: 500,
+  connections: 300,
   connectionsHoldMs: 1000,
   heartbeatMs: 1000,
   directRates: [500, 1000, 2000],
