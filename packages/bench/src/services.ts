@@ -65,6 +65,7 @@ async function startPostgres(): Promise<{ url: string; pid(): number; stop(): vo
 async function startRedis(): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-redis-'));
+  const forget = onExitCleanup(() => fs.rmSync(dir, { recursive: true, force: true }));
   const proc = startProc('redis', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {});
   await waitUntil('PONG', proc, async () => execFileSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() === 'PONG', 10_000);
   return {
@@ -72,6 +73,7 @@ async function startRedis(): Promise<{ url: string; pid: number; stop(): Promise
     pid: proc.pid,
     async stop() {
       await proc.stop(1000);
+      forget();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

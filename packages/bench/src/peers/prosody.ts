@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, portOpen, startProc, waitUntil } from '../proc.js';
+import { freePort, onExitCleanup, portOpen, startProc, waitUntil } from '../proc.js';
 import type { Identity, Pair, Target } from '../targets/Target.js';
 
 export const XMPP_DOMAIN = 'bench.localhost';
@@ -34,6 +34,7 @@ function writeAccounts(dir: string, users: Identity[]): void {
 export async function startProsody(): Promise<Target> {
   ensureProsody();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-prosody-'));
+  const forget = onExitCleanup(() => fs.rmSync(dir, { recursive: true, force: true }));
   fs.mkdirSync(path.join(dir, 'certs'));
   const port = await freePort();
   const proc = startProc('prosody', 'prosody', ['-F', '--config', CONFIG], {
@@ -60,6 +61,7 @@ export async function startProsody(): Promise<Target> {
     },
     async stop() {
       await proc.stop(5000);
+      forget();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Store } from '@parley/server/dist/store/Store.js';
-import { freePort, startProc, waitUntil, type Proc } from '../proc.js';
+import { freePort, onExitCleanup, startProc, waitUntil, type Proc } from '../proc.js';
 import { openSeedStore, seedPrivateChats, seedUsers, type SeededUser } from '../seed.js';
 import type { Services } from '../services.js';
 import { mintAccessToken } from '../tokens.js';
@@ -59,6 +59,8 @@ function nodeEnv(opts: ParleyOptions, dataDir: string, secret: string, port: num
 
 export async function startParley(backend: Backend, services: Services | undefined, opts: ParleyOptions): Promise<ParleyTarget> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-data-'));
+  // Ctrl-C mid-scenario skips stop(): the temp dir goes at exit all the same.
+  const forget = onExitCleanup(() => fs.rmSync(dataDir, { recursive: true, force: true }));
   const secret = crypto.randomBytes(32).toString('base64url');
   let db: { url: string; redisUrl: string; prefix: string } | undefined;
   if (backend !== 'embedded') {
@@ -124,6 +126,7 @@ export async function startParley(backend: Backend, services: Services | undefin
     async stop() {
       await Promise.all(procs.map((p) => p.stop()));
       await store.close();
+      forget();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
