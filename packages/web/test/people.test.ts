@@ -136,11 +136,17 @@ describe('last seen', () => {
     await connected(ivy.page);
   };
   const lastSeenSetting = () => ivy.page.getByLabel('Who sees my last seen time');
+  // Saved before the page closes: closing it would abort the request.
+  const setLastSeen = (value: string) =>
+    Promise.all([
+      ivy.page.waitForResponse((r) => r.url().endsWith('/api/v1/users/me/privacy') && r.request().method() === 'PUT' && r.ok()),
+      lastSeenSetting().selectOption(value),
+    ]);
 
   it('shows "last seen" in the header once the other person leaves, unless they hide it', async () => {
     const status = hal.page.getByTestId('chat-status');
     await ivy.page.getByRole('button', { name: 'Settings', exact: true }).click();
-    await lastSeenSetting().selectOption('nobody');
+    await setLastSeen('nobody');
     await leave();
     await status.filter({ hasText: `@${ivy.username}` }).waitFor();
 
@@ -148,7 +154,7 @@ describe('last seen', () => {
     await status.filter({ hasText: /^online$/ }).waitFor();
     await ivy.page.getByRole('button', { name: 'Settings', exact: true }).click();
     expect(await lastSeenSetting().inputValue()).toBe('nobody');
-    await lastSeenSetting().selectOption('everyone');
+    await setLastSeen('everyone');
     await leave();
     await status.filter({ hasText: 'last seen just now' }).waitFor();
 
