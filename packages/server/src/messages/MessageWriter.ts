@@ -39,13 +39,11 @@ export class MessageWriter {
     try {
       // Another node may store the same (chat, sender, clientMsgId) between our dedupe read and
       // insert; the unique index refuses it, and a rerun finds that row and dedupes against it.
-      const { outcomes, details } = await withRetry(() => this.ctx.store.transaction(async (trx) => {
-        const outcomes = await appendMessages(trx, batch);
-        // Media and quotes for the acks and frames: a query each for the whole batch, only if some message needs them.
-        const stored = outcomes.flatMap((o) => (o.ok ? [o] : []));
-        const details = await loadMessageDetails(this.ctx, trx, stored.map((o) => o.row), { reactions: stored.some((o) => !o.fresh) });
-        return { outcomes, details };
-      }), isUniqueViolation, 3, 1);
+      const outcomes = await withRetry(() => this.ctx.store.transaction((trx) => appendMessages(trx, batch)), isUniqueViolation, 3, 1);
+      // Media and quotes for the acks and frames: a query each for the whole batch, only if some
+      // message needs them, read after the commit so the chats' counter rows are not held meanwhile.
+      const stored = outcomes.flatMap((o) => (o.ok ? [o] : []));
+      const details = await loadMessageDetails(this.ctx, this.ctx.store.db, stored.map((o) => o.row), { reactions: stored.some((o) => !o.fresh) });
       const results = outcomes.map((outcome, i): SendResult => {
         if (!outcome.ok) return outcome;
         const message = presentMessage(outcome.row, details);
