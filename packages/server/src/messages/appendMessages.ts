@@ -5,6 +5,7 @@ import { newId } from '../ids.js';
 import type { Caller } from '../context.js';
 import type { Db } from '../store/Store.js';
 import type { MessageRow } from '../store/schema.js';
+import { tupleIn } from '../store/tupleIn.js';
 import { findBlockedPairs } from '../contacts/blocks.js';
 import { AUDIO_CAPABLE } from '../media/sniffMediaType.js';
 
@@ -160,8 +161,7 @@ async function loadExisting(db: Db, requests: SendRequest[]): Promise<Map<string
     const rows = await db
       .selectFrom('messages')
       .selectAll()
-      .where('chat_id', 'in', [...new Set(part.map((r) => r.chatId))])
-      .where('client_msg_id', 'in', part.map((r) => r.clientMsgId!))
+      .where(tupleIn(['chat_id', 'sender_id', 'client_msg_id'], part.map((r) => [r.chatId, r.caller.userId, r.clientMsgId!])))
       .execute();
     for (const row of rows) found.set(idemKey(row.chat_id, row.sender_id, row.client_msg_id!), row);
   }
@@ -175,8 +175,7 @@ async function loadReplyTargets(db: Db, requests: SendRequest[]): Promise<Set<st
     const rows = await db
       .selectFrom('messages')
       .select(['chat_id', 'id'])
-      .where('chat_id', 'in', [...new Set(part.map((r) => r.chatId))])
-      .where('id', 'in', part.map((r) => r.input.replyTo!))
+      .where(tupleIn(['chat_id', 'id'], part.map((r) => [r.chatId, r.input.replyTo!])))
       .execute();
     for (const row of rows) found.add(`${row.chat_id}:${row.id}`);
   }

@@ -3,6 +3,7 @@ import type { Context } from '../context.js';
 import { presentMedia } from '../media/presentMedia.js';
 import type { Db } from '../store/Store.js';
 import type { MessageRow } from '../store/schema.js';
+import { tupleIn } from '../store/tupleIn.js';
 import { idKey, presentQuote, seqKey, type MessageDetails } from './presentMessage.js';
 
 const CHUNK = 500;
@@ -35,8 +36,7 @@ export async function loadMessageDetails(ctx: Context, db: Db, rows: MessageRow[
     const quoted = await db
       .selectFrom('messages')
       .select(['chat_id', 'id', 'sender_id', 'type', 'content', 'deleted_at', 'location_name'])
-      .where('chat_id', 'in', [...new Set(part.map((r) => r.chat_id))])
-      .where('id', 'in', part.map((r) => r.reply_to!))
+      .where(tupleIn(['chat_id', 'id'], part.map((r) => [r.chat_id, r.reply_to!])))
       .execute();
     for (const q of quoted) details.quotes.set(idKey(q.chat_id, q.id), presentQuote(q));
   }
