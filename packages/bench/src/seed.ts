@@ -121,6 +121,8 @@ export async function seedMessages(store: Store, chatId: string, senderId: strin
         'seeded message number ' || n || ' of a long history', NULL, CAST(${now} AS BIGINT) + n, NULL, NULL
       FROM (${series}) AS series`.execute(trx);
     await trx.updateTable('chats').set({ last_seq: to }).where('id', '=', chatId).execute();
+    // Into the search index as the server would have put them (older server builds have no indexSearch).
+    await store.indexSearch?.(trx);
   });
 }
 

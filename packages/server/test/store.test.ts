@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { sql } from 'kysely';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../src/store/sqlite/SqliteStore.js';
@@ -11,7 +14,7 @@ import { tempDir } from './support/server.js';
 const log = pino({ level: 'silent' });
 const opened: Store[] = [];
 const adapters: Record<string, (dir: string) => Promise<Store>> = {
-  sqlite: (dir) => openSqliteStore(dir),
+  sqlite: (dir) => openSqliteStore(dir, log),
   postgres: async (dir) => openPostgresStore((await clusterEnv(dir)).DATABASE_URL!, log),
 };
 afterAll(async () => {
@@ -103,5 +106,58 @@ describe.each(Object.keys(adapters))('Store contract: %s', (kind) => {
       appendMessages(trx, [send(chatId, 'd1', 'ok'), send(chatId, 'stranger', 'no'), send('nope', 'd1', 'no'), send(chatId, 'd2', 'ok too')]),
     );
     expect(outcomes.map((o) => (o.ok ? o.row.seq : o.error.code))).toEqual([1, 'forbidden', 'not_found', 2]);
+  });
+});
+
+describe('SQLite store', () => {
+  const open = async (dir = tempDir()) => {
+    const store = await openSqliteStore(dir, log);
+    opened.push(store);
+    return store;
+  };
+  const indexed = async (store: Store, word: string) =>
+    Number((await sql<{ n: number }>`SELECT COUNT(*) AS n FROM messages_fts WHERE messages_fts MATCH ${word}`.execute(store.db)).rows[0]!.n);
+
+  it('indexSearch adds every message stored since the last call to the search index, once', async () => {
+    const store = await open();
+    const chatId = await seedChat(store, ['s1', 's2']);
+    await store.transaction((trx) => appendMessages(trx, [send(chatId, 's1', 'zebra one'), send(chatId, 's2', 'zebra two')]));
+    expect(await indexed(store, 'zebra')).toBe(0); // stored, not yet indexed
+    await store.transaction((trx) => store.indexSearch(trx));
+    await store.transaction((trx) => store.indexSearch(trx));
+    expect(await indexed(store, 'zebra')).toBe(2);
+    // An edit of an indexed row replaces its words; one of a row not yet indexed goes in with its new text.
+    await store.transaction((trx) => appendMessages(trx, [send(chatId, 's1', 'zebra three')]));
+    await store.db.updateTable('messages').set({ content: 'okapi' }).where('chat_id', '=', chatId).where('seq', 'in', [1, 3]).execute();
+    await store.transaction((trx) => store.indexSearch(trx));
+    expect(await indexed(store, 'zebra')).toBe(1);
+    expect(await indexed(store, 'okapi')).toBe(2);
+  });
+
+  it('keeps the write-ahead log bounded under a steady stream of commits', async () => {
+    const dir = tempDir();
+    const store = await open(dir);
+    const chatId = await seedChat(store, ['w1', 'w2']);
+    const text = 'x'.repeat(2000);
+    // About 60 MB of pages through the WAL: far past the writer's 4,000-page (16 MB) checkpoint mark.
+    for (let i = 0; i < 60; i++) {
+      await store.transaction((trx) => appendMessages(trx, Array.from({ length: 500 }, (_, j) => send(chatId, 'w1', `${text} ${i}.${j}`))));
+    }
+    const walBytes = fs.statSync(path.join(dir, 'parley.db-wal')).size;
+    expect(walBytes).toBeLessThan(32 * 1024 * 1024);
+    const chat = await store.db.selectFrom('chats').select('last_seq').where('id', '=', chatId).executeTakeFirstOrThrow();
+    expect(Number(chat.last_seq)).toBe(30_000);
+  });
+
+  it('a write outside a transaction commits on its own: another connection sees it, and the commit after it', async () => {
+    const dir = tempDir();
+    const store = await open(dir);
+    const chatId = await seedChat(store, ['v1', 'v2']);
+    await store.db.updateTable('chats').set({ name: 'renamed' }).where('id', '=', chatId).execute();
+    await store.transaction((trx) => appendMessages(trx, [send(chatId, 'v1', 'kept')]));
+    // Another connection, as after a restart, sees both.
+    const again = await open(dir);
+    expect((await again.db.selectFrom('chats').select('name').where('id', '=', chatId).executeTakeFirstOrThrow()).name).toBe('renamed');
+    expect((await again.db.selectFrom('messages').select('content').where('chat_id', '=', chatId).executeTakeFirstOrThrow()).content).toBe('kept');
   });
 });

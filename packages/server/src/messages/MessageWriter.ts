@@ -39,7 +39,15 @@ export class MessageWriter {
     try {
       // Another node may store the same (chat, sender, clientMsgId) between our dedupe read and
       // insert; the unique index refuses it, and a rerun finds that row and dedupes against it.
-      const outcomes = await withRetry(() => this.ctx.store.transaction((trx) => appendMessages(trx, batch)), isUniqueViolation, 3, 1);
+      const { store } = this.ctx;
+      const outcomes = await withRetry(
+        () => store.transaction(async (trx) => {
+          const stored = await appendMessages(trx, batch);
+          await store.indexSearch(trx);
+          return stored;
+        }),
+        isUniqueViolation, 3, 1,
+      );
       // Media and quotes for the acks and frames: a query each for the whole batch, only if some
       // message needs them, read after the commit so the chats' counter rows are not held meanwhile.
       const stored = outcomes.flatMap((o) => (o.ok ? [o] : []));

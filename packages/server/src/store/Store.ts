@@ -10,6 +10,11 @@ export interface Store {
   readonly db: Kysely<Database>;
   /** Runs `fn` in one transaction: committed (durably) when it resolves, rolled back when it throws. */
   transaction<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Adds messages stored since the last call to the full-text index, in one statement, inside
+   * the caller's transaction `db`. A no-op where the database indexes on write (PostgreSQL).
+   */
+  indexSearch(db: Kysely<Database>): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -3,6 +3,7 @@ import * as core from './migrations/0001_core.js';
 import * as receipts from './migrations/0002_receipts.js';
 import * as presence from './migrations/0003_presence.js';
 import * as media from './migrations/0004_media.js';
+import * as searchBatches from './migrations/0005_search_batches.js';
 
 /** Numbered migrations, applied in order at start-up; a name is never reused. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002_receipts': receipts,
   '0003_presence': presence,
   '0004_media': media,
+  '0005_search_batches': searchBatches,
 };
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {

@@ -7,5 +7,5 @@ import { openPostgresStore } from './postgres/PostgresStore.js';
 /** DATABASE_URL selects PostgreSQL; otherwise the embedded SQLite file under DATA_DIR. */
 export async function openStore(config: Config, log: Logger): Promise<Store> {
   if (config.databaseUrl) return openPostgresStore(config.databaseUrl, log);
-  return openSqliteStore(config.dataDir);
+  return openSqliteStore(config.dataDir, log);
 }

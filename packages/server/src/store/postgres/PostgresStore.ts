@@ -28,6 +28,8 @@ export async function openPostgresStore(databaseUrl: string, log: Logger, poolSi
     db,
     // Two nodes bumping the same chats' counters can deadlock; PostgreSQL aborts one, which reruns.
     transaction: (fn) => withRetry(() => db.transaction().execute(fn), isTransientConflict, 5, 5),
+    // The GIN index over to_tsvector(content) is kept by PostgreSQL itself.
+    indexSearch: async () => {},
     close: () => db.destroy(),
   };
 }
