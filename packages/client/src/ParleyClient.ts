@@ -183,10 +183,14 @@ export class ParleyClient {
    * Uploads a file; send it with `send(chatId, { type, content: caption, media: { id } })`. The
    * server decides the kind from the bytes. Large files get a longer timeout (1 s per 100 KB).
    */
-  uploadMedia(file: Blob, filename = 'file'): Promise<MediaFile> {
+  uploadMedia(file: Blob, filename = 'file', options: { onProgress?: (fraction: number) => void; signal?: AbortSignal } = {}): Promise<MediaFile> {
     const form = new FormData();
     form.append('file', file, filename);
-    return this.requestAt(this.connector.url, 'POST', '/media/upload', form, { timeoutMs: Math.max(30_000, file.size / 100) });
+    return this.requestAt(this.connector.url, 'POST', '/media/upload', form, {
+      timeoutMs: Math.max(30_000, file.size / 100),
+      onUploadProgress: options.onProgress,
+      signal: options.signal,
+    });
   }
 
   /** A media record with freshly signed URLs (they expire; messages kept long need this). */

@@ -31,7 +31,12 @@ describe('the SDK for rich messages', () => {
     await Promise.all([alice.connect(), bob.connect()]);
     const seen = watch(bob);
 
-    const media = await alice.uploadMedia(new Blob([await pngOf(3)]), 'cat.png');
+    const progress: number[] = [];
+    const media = await alice.uploadMedia(new Blob([await pngOf(3)]), 'cat.png', { onProgress: (f) => progress.push(f) });
+    expect(progress).toEqual([1]); // Node has no XMLHttpRequest: one report, when sent
+    const cancelled = new AbortController();
+    cancelled.abort();
+    await expect(alice.uploadMedia(new Blob([await pngOf(4)]), 'no.png', { signal: cancelled.signal })).rejects.toMatchObject({ code: 'network_error' });
     expect(media).toMatchObject({ kind: 'image', mime: 'image/png', width: 64, height: 48, name: 'cat.png' });
     const local = alice.send(chat.id, { type: 'image', content: 'a cat', media: { id: media.id } });
     const stored = await alice.sent(local.clientMsgId);

@@ -9,7 +9,8 @@ import type { Connection } from './Connection.js';
  * by user, and the fan-out of bus events to them: every kind gets exactly the same frames.
  */
 export class ConnectionRegistry {
-  private readonly byUser = new Map<string, Set<Connection>>();
+  /** An array, not a Set: nearly every user has one or two connections, and a Set costs far more memory. */
+  private readonly byUser = new Map<string, Connection[]>();
   private readonly order?: ChatOrder;
   private count = 0;
 
@@ -30,10 +31,10 @@ export class ConnectionRegistry {
     // Closed while its token was checked: registering it now would leave it (and its user online) forever.
     if (!conn.open || !conn.caller) return false;
     const userId = conn.caller.userId;
-    let set = this.byUser.get(userId);
-    if (!set) this.byUser.set(userId, (set = new Set()));
-    if (set.has(conn)) return true;
-    set.add(conn);
+    let conns = this.byUser.get(userId);
+    if (!conns) this.byUser.set(userId, (conns = []));
+    if (conns.includes(conn)) return true;
+    conns.push(conn);
     this.count++;
     this.ctx.metrics.connections.inc({ transport: conn.kind });
     if (conn.kind !== 'poll') this.ctx.presence.connected(userId);
@@ -42,21 +43,23 @@ export class ConnectionRegistry {
 
   remove(conn: Connection): void {
     if (!conn.caller) return;
-    const set = this.byUser.get(conn.caller.userId);
-    if (set?.delete(conn)) {
+    const conns = this.byUser.get(conn.caller.userId);
+    const at = conns ? conns.indexOf(conn) : -1;
+    if (conns && at >= 0) {
+      conns.splice(at, 1);
       this.count--;
       this.ctx.metrics.connections.dec({ transport: conn.kind });
       if (conn.kind !== 'poll') this.ctx.presence.disconnected(conn.caller.userId);
       this.ctx.typing.connectionClosed(conn.key);
     }
-    if (set?.size === 0) this.byUser.delete(conn.caller.userId);
+    if (conns?.length === 0) this.byUser.delete(conn.caller.userId);
   }
 
   /** Shutdown: every client is told to reconnect (elsewhere). */
   close(): void {
     this.order?.close();
-    for (const set of [...this.byUser.values()]) {
-      for (const conn of [...set]) conn.close(CLOSE.restarting, 'server restarting');
+    for (const conns of [...this.byUser.values()]) {
+      for (const conn of [...conns]) conn.close(CLOSE.restarting, 'server restarting');
     }
   }
 

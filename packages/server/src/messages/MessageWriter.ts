@@ -5,8 +5,8 @@ import type { Context } from '../context.js';
 import { CommitQueue, type Committed } from '../store/CommitQueue.js';
 import { isUniqueViolation } from '../store/errors.js';
 import { withRetry } from '../store/withRetry.js';
-import { appendMessages, type SendRequest } from './appendMessages.js';
-import { presentMessage } from './presentMessage.js';
+import { appendMessages, type SendOutcome, type SendRequest } from './appendMessages.js';
+import { NO_DETAILS, presentMessage, type MessageDetails } from './presentMessage.js';
 import { loadMessageDetails } from './loadMessageDetails.js';
 
 export type SendResult = { ok: true; message: Message } | { ok: false; error: AppError };
@@ -32,15 +32,14 @@ export class MessageWriter {
   }
 
   private async commit(batch: SendRequest[]): Promise<Committed<SendResult>> {
-    const { metrics, log } = this.ctx;
+    const { metrics, log, store } = this.ctx;
     const stopTimer = metrics.commitSeconds.startTimer();
     metrics.commitBatchSize.observe(batch.length);
-    const events: BusEvent[] = [];
+    let outcomes: SendOutcome[];
     try {
       // Another node may store the same (chat, sender, clientMsgId) between our dedupe read and
       // insert; the unique index refuses it, and a rerun finds that row and dedupes against it.
-      const { store } = this.ctx;
-      const outcomes = await withRetry(
+      outcomes = await withRetry(
         () => store.transaction(async (trx) => {
           const stored = await appendMessages(trx, batch);
           await store.indexSearch(trx);
@@ -48,26 +47,43 @@ export class MessageWriter {
         }),
         isUniqueViolation, 3, 1,
       );
-      // Media and quotes for the acks and frames: a query each for the whole batch, only if some
-      // message needs them, read after the commit so the chats' counter rows are not held meanwhile.
-      const stored = outcomes.flatMap((o) => (o.ok ? [o] : []));
-      const details = await loadMessageDetails(this.ctx, this.ctx.store.db, stored.map((o) => o.row), { reactions: stored.some((o) => !o.fresh) });
-      const results = outcomes.map((outcome, i): SendResult => {
-        if (!outcome.ok) return outcome;
-        const message = presentMessage(outcome.row, details);
-        if (outcome.fresh) {
-          events.push({ kind: 'frame', userIds: outcome.memberIds, frame: { type: 'message', message }, exceptConnection: batch[i]!.ackedConnection });
-        }
-        return { ok: true, message };
-      });
-      metrics.messagesStored.inc(events.length);
-      return { results, afterward: () => this.ctx.bus.publish(events) };
     } catch (err) {
       log.error({ err, batch: batch.length }, 'message batch failed to commit');
       const error = new AppError('unavailable', 'message could not be stored; send it again');
       return { results: batch.map(() => ({ ok: false, error })) };
     } finally {
       stopTimer();
+    }
+    // Stored from here on: whatever happens next, every sender gets an ack and every member a frame.
+    const stored = outcomes.flatMap((o) => (o.ok ? [o] : []));
+    const details = await this.readDetails(stored);
+    const events: BusEvent[] = [];
+    const results = outcomes.map((outcome, i): SendResult => {
+      if (!outcome.ok) return outcome;
+      const message = presentMessage(outcome.row, details);
+      if (outcome.fresh) {
+        events.push({ kind: 'frame', userIds: outcome.memberIds, frame: { type: 'message', message }, exceptConnection: batch[i]!.ackedConnection });
+      }
+      return { ok: true, message };
+    });
+    metrics.messagesStored.inc(events.length);
+    return { results, afterward: () => this.ctx.bus.publish(events) };
+  }
+
+  /**
+   * Media and quotes for the acks and frames: a query each for the whole batch, only if some
+   * message needs them, read after the commit so the chats' counter rows are not held meanwhile.
+   * If the read keeps failing the messages go out without them (history and catch-up show them
+   * whole) rather than being reported unstored.
+   */
+  private async readDetails(stored: Array<Extract<SendOutcome, { ok: true }>>): Promise<MessageDetails> {
+    const rows = stored.map((o) => o.row);
+    const read = () => loadMessageDetails(this.ctx, this.ctx.store.db, rows, { reactions: stored.some((o) => !o.fresh) });
+    try {
+      return await withRetry(read, () => true, 3, 20);
+    } catch (err) {
+      this.ctx.log.error({ err, messages: rows.length }, 'stored messages sent without their media and quotes: reading them failed');
+      return NO_DETAILS;
     }
   }
 }

@@ -33,6 +33,7 @@ export class Checkpointer {
 
   async stop(): Promise<void> {
     const exited = new Promise((resolve) => this.thread.once('exit', resolve));
+    this.thread.ref(); // or a script that only closes the store would end before the thread does
     this.thread.postMessage('stop');
     await exited;
   }

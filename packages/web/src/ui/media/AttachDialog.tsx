@@ -5,7 +5,7 @@ import { useStore } from '../../state/useApp.js';
 import { Modal } from '../Modal.js';
 import { formatBytes } from './formatMedia.js';
 import { rememberUpload } from './sentMedia.js';
-import { describeUploadError, uploadWithProgress } from './uploadWithProgress.js';
+import { describeUploadError } from './uploadErrors.js';
 
 interface AttachDialogProps {
   chat: Chat;
@@ -29,7 +29,7 @@ export function AttachDialog({ chat, file, as, replyTo, close, sent }: AttachDia
 
   useEffect(() => {
     const abort = new AbortController();
-    uploadWithProgress(store.client, file, file.name, setProgress, abort.signal).then(setMedia, (err) => {
+    store.client.uploadMedia(file, file.name, { onProgress: setProgress, signal: abort.signal }).then(setMedia, (err) => {
       if (!abort.signal.aborted) setError(describeUploadError(err, file.size));
     });
     return () => abort.abort();

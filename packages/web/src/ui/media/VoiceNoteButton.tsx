@@ -6,7 +6,7 @@ import { useShowError } from '../Toasts.js';
 import { formatDuration } from './formatMedia.js';
 import { IconMic, IconStop } from './mediaIcons.js';
 import { rememberUpload } from './sentMedia.js';
-import { describeUploadError, uploadWithProgress } from './uploadWithProgress.js';
+import { describeUploadError } from './uploadErrors.js';
 import { useVoiceRecorder } from './useVoiceRecorder.js';
 
 interface VoiceNoteButtonProps {
@@ -32,7 +32,7 @@ export function VoiceNoteButton({ chat, replyTo, sent }: VoiceNoteButtonProps) {
     if (!note || note.size === 0) return;
     setUploading(0);
     try {
-      const media = await uploadWithProgress(store.client, note, `voice-note-${new Date().toISOString().replace(/[:.]/g, '-')}.webm`, setUploading);
+      const media = await store.client.uploadMedia(note, `voice-note-${new Date().toISOString().replace(/[:.]/g, '-')}.webm`, { onProgress: setUploading });
       rememberUpload(media);
       store.sendInput(chat.id, { type: 'audio', content: '', media: { id: media.id }, ...(replyTo ? { replyTo: replyTo.id } : {}) });
       sent();
