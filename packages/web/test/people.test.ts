@@ -85,8 +85,17 @@ describe('at phone width', () => {
     await page.getByRole('button', { name: 'Switch to dark theme' }).click();
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     expect(await background()).not.toBe(light);
+    const dark = await background();
     await page.getByRole('button', { name: 'Switch to light theme' }).click();
     expect(await background()).toBe(light);
+    // With no choice made, the system's scheme decides; a choice wins over it.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await background()).toBe(light);
+    await page.evaluate(() => delete document.documentElement.dataset.theme);
+    expect(await background()).toBe(dark);
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(await background()).toBe(light);
+    await page.evaluate(() => (document.documentElement.dataset.theme = 'light'));
     const unnamed = await page.evaluate(() =>
       [...document.querySelectorAll('button, input, textarea, select, a[href]')]
         .filter((el) => !(el.getAttribute('aria-label') || el.textContent?.trim() || (el as HTMLInputElement).labels?.length))
