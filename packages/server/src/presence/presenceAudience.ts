@@ -33,19 +33,18 @@ export async function loadAudience(db: Db, userId: string): Promise<Audience> {
     .where('theirs.user_id', '!=', userId)
     .execute();
 
-  const blocked = new Set<string>();
-  const contacts = new Set<string>();
-  for (const r of rows) {
-    const other = r.owner_id === userId ? r.contact_id : r.owner_id;
-    (r.status === 'blocked' ? blocked : contacts).add(other);
+  const known = new Relations(rows, sharing.map((r) => [userId, r.user_id]));
+  const audience: Audience = { contacts: [], peers: [] };
+  const others = new Set([...rows.map((r) => (r.owner_id === userId ? r.contact_id : r.owner_id)), ...sharing.map((r) => r.user_id)]);
+  for (const other of others) {
+    const relation = known.of(userId, other);
+    if (relation === 'contact') audience.contacts.push(other);
+    else if (relation === 'peer') audience.peers.push(other);
   }
-  return {
-    contacts: [...contacts].filter((id) => !blocked.has(id)),
-    peers: sharing.map((r) => r.user_id).filter((id) => !contacts.has(id) && !blocked.has(id)),
-  };
+  return audience;
 }
 
-/** How `viewerId` stands to each of `userIds`, by the same rules as `loadAudience`, in two queries. */
+/** How `viewerId` stands to each of `userIds` (by the rule in `Relations`, as `loadAudience`), in two queries. */
 export async function loadRelations(db: Db, viewerId: string, userIds: string[]): Promise<Map<string, Relation>> {
   const others = userIds.filter((id) => id !== viewerId);
   const relations = new Map<string, Relation>(userIds.map((id) => [id, id === viewerId ? 'self' : 'stranger']));
@@ -69,13 +68,27 @@ export async function loadRelations(db: Db, viewerId: string, userIds: string[])
     .where('theirs.user_id', 'in', others)
     .execute();
 
-  for (const r of sharing) relations.set(r.user_id, 'peer');
-  const blocked = new Set<string>();
-  for (const r of rows) {
-    const other = r.owner_id === viewerId ? r.contact_id : r.owner_id;
-    if (r.status === 'blocked') blocked.add(other);
-    else relations.set(other, 'contact');
-  }
-  for (const id of blocked) relations.set(id, 'stranger');
+  const known = new Relations(rows, sharing.map((r) => [r.user_id, viewerId]));
+  for (const subject of others) relations.set(subject, known.of(subject, viewerId));
   return relations;
+}
+
+/**
+ * The one rule, over the contact rows and shared chats loaded for some pairs: blocked either
+ * way → stranger; the subject's own row accepting the viewer → contact; a chat in common → peer.
+ */
+class Relations {
+  private readonly rows = new Map<string, string>();
+  private readonly sharing = new Set<string>();
+
+  constructor(rows: Array<{ owner_id: string; contact_id: string; status: string }>, sharing: Array<[string, string]>) {
+    for (const r of rows) this.rows.set(`${r.owner_id}>${r.contact_id}`, r.status);
+    for (const [a, b] of sharing) this.sharing.add(`${a}>${b}`).add(`${b}>${a}`);
+  }
+
+  of(subject: string, viewer: string): Exclude<Relation, 'self'> {
+    if (this.rows.get(`${subject}>${viewer}`) === 'blocked' || this.rows.get(`${viewer}>${subject}`) === 'blocked') return 'stranger';
+    if (this.rows.get(`${subject}>${viewer}`) === 'accepted') return 'contact';
+    return this.sharing.has(`${subject}>${viewer}`) ? 'peer' : 'stranger';
+  }
 }
