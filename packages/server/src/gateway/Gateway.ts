@@ -18,8 +18,6 @@ export class Gateway {
   private readonly wss: WebSocketServer;
   /** Every socket, authenticated or not. */
   private readonly all = new Map<Connection, WebSocket>();
-  /** Auth deadlines of sockets not yet authenticated; a timer per idle connection would outlive its use. */
-  private readonly awaitingAuth = new Map<Connection, NodeJS.Timeout>();
   private readonly deps: GatewayDeps;
   private readonly heartbeat: NodeJS.Timeout;
   private nextId = 1;
@@ -27,14 +25,7 @@ export class Gateway {
   constructor(private readonly ctx: Context, writer: MessageWriter, private readonly registry: ConnectionRegistry) {
     // `all` tracks the sockets; ws's own client set would be a second entry per connection.
     this.wss = new WebSocketServer({ noServer: true, maxPayload: ctx.config.maxFrameBytes, perMessageDeflate: false, clientTracking: false });
-    this.deps = {
-      ctx,
-      writer,
-      register: (conn) => {
-        this.stopAuthTimer(conn);
-        registry.add(conn);
-      },
-    };
+    this.deps = { ctx, writer, register: (conn) => void registry.add(conn) };
     this.heartbeat = setInterval(() => this.beat(), ctx.config.heartbeatIntervalMs);
     this.heartbeat.unref();
   }
@@ -63,15 +54,11 @@ export class Gateway {
   private accept(socket: WebSocket): void {
     const conn = new Connection(new WebSocketSink(socket), this.nextId++, this.ctx);
     this.all.set(conn, socket);
-    this.awaitingAuth.set(
-      conn,
-      setTimeout(() => {
-        this.awaitingAuth.delete(conn);
-        if (conn.caller) return;
-        conn.sendError({ code: 'unauthorized', message: 'no auth frame in time' });
-        conn.close(CLOSE.unauthorized, 'auth timeout');
-      }, this.ctx.config.authTimeoutMs),
-    );
+    const authTimer = setTimeout(() => {
+      if (conn.caller) return;
+      conn.sendError({ code: 'unauthorized', message: 'no auth frame in time' });
+      conn.close(CLOSE.unauthorized, 'auth timeout');
+    }, this.ctx.config.authTimeoutMs);
     // Frames are handled one after another per connection, so a `send` right behind `auth` waits for it.
     let chain: Promise<void> = Promise.resolve();
     socket.on('message', (data: RawData, isBinary: boolean) => {
@@ -81,15 +68,10 @@ export class Gateway {
     socket.on('pong', () => (conn.alive = true));
     socket.on('error', (err) => this.ctx.log.debug({ err, conn: conn.id }, 'socket error'));
     socket.on('close', () => {
-      this.stopAuthTimer(conn);
+      clearTimeout(authTimer);
       this.all.delete(conn);
       this.registry.remove(conn);
     });
-  }
-
-  private stopAuthTimer(conn: Connection): void {
-    clearTimeout(this.awaitingAuth.get(conn));
-    this.awaitingAuth.delete(conn);
   }
 
   private async onFrame(conn: Connection, data: RawData, isBinary: boolean): Promise<void> {

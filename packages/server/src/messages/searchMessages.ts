@@ -39,8 +39,6 @@ export async function searchMessages(ctx: Context, caller: Caller, query: Search
 }
 
 async function sqliteSearch(ctx: Context, match: string, userId: string, scope: RawBuilder<unknown>, notHidden: RawBuilder<unknown>, page: RawBuilder<unknown>): Promise<Found[]> {
-  // Message commits index what they store; this catches rows written any other way (a bulk import).
-  await ctx.store.transaction((trx) => ctx.store.indexSearch(trx));
   const { rows } = await sql<Found>`
     SELECT m.*, highlight(messages_fts, 0, ${START}, ${STOP}) AS marked
     FROM messages_fts

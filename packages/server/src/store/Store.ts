@@ -11,8 +11,8 @@ export interface Store {
   /** Runs `fn` in one transaction: committed (durably) when it resolves, rolled back when it throws. */
   transaction<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
   /**
-   * Adds messages stored since the last call to the full-text index, in one statement, inside
-   * the caller's transaction `db`. A no-op where the database indexes on write (PostgreSQL).
+   * Adds messages stored since the last call to the full-text index, in one pass over them,
+   * inside the caller's transaction `db`. A no-op where the database indexes on write (PostgreSQL).
    */
   indexSearch(db: Kysely<Database>): Promise<void>;
   close(): Promise<void>;

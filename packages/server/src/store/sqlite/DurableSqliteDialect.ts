@@ -35,8 +35,8 @@ export class DurableSqliteDialect implements Dialect {
   }
   /**
    * Resolves once every transaction committed so far is on disk. A commit hands the connection
-   * on before its flush ends, so the next batch runs its statements while the disk works; the
-   * caller of `Store.transaction` waits here before it answers anyone.
+   * on before its flush ends, so other transactions (receipts, REST writes) run their statements
+   * while the disk works; the caller of `Store.transaction` waits here before it answers anyone.
    */
   flushed(): Promise<void> {
     return this.connection.flushed;
