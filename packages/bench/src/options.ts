@@ -29,6 +29,8 @@ export interface Scale {
   catchupRepeats: number;
   historyMessages: number;
   historyPages: number;
+  /** Unmeasured requests first: a server that has been up a while has compiled its request path. */
+  historyWarmUp: number;
 }
 
 export interface BenchOptions {
@@ -69,6 +71,7 @@ const QUICK: Scale = {
   catchupRepeats: 2,
   historyMessages: 10_000,
   historyPages: 200,
+  historyWarmUp: 300,
 };
 
 const FULL: Scale = {
@@ -87,6 +90,7 @@ const FULL: Scale = {
   catchupRepeats: 3,
   historyMessages: 1_000_000,
   historyPages: 1000,
+  historyWarmUp: 2000,
 };
 
 const list = (value: string | undefined): string[] | undefined => value?.split(',').map((s) => s.trim()).filter(Boolean);

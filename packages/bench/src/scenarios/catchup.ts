@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { refreshStatistics, seedMessages, seedPrivateChats, seedUsers } from '../seed.js';
+import { settleBulkLoad, seedMessages, seedPrivateChats, seedUsers } from '../seed.js';
 import type { Backend, ParleyTarget } from '../targets/parley.js';
 import { median, round, type RunContext, type ScenarioResult } from './Scenario.js';
 
@@ -76,7 +76,7 @@ async function catchUpOn(ctx: RunContext, target: ParleyTarget) {
     cursors[chatId] = HELD_BEFORE;
     await seedMessages(target.store, chatId, partners[i]!.userId, perChat);
   }
-  await refreshStatistics(target.store);
+  await settleBulkLoad(target.store);
   const runs: CatchUp[] = [];
   for (let i = 0; i < catchupRepeats; i++) {
     runs.push(await reconnect(target.urls[i % target.urls.length]!, target.token(device!), cursors, ctx.options.sourceAddresses[0] ?? '127.0.0.1'));

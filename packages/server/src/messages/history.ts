@@ -14,13 +14,17 @@ export async function loadHistory(ctx: Context, caller: Caller, chatId: string, 
     throw invalid('before: must be greater than after + 1');
   }
   const db = ctx.store.db;
-  await loadChatForMember(db, chatId, caller.userId);
   const limit = query.limit ?? LIMITS.historyPageDefault;
   let q = db.selectFrom('messages').selectAll().where('chat_id', '=', chatId);
   if (query.before !== undefined) q = q.where('seq', '<', query.before);
   if (query.after !== undefined) q = q.where('seq', '>', query.after);
   const forward = query.after !== undefined && query.before === undefined;
-  const rows = await q.orderBy('seq', forward ? 'asc' : 'desc').limit(limit + 1).execute();
+  // The page is read alongside the membership check (one round trip less on PostgreSQL); a
+  // caller who is not a member gets the check's error and never sees the rows.
+  const [, rows] = await Promise.all([
+    loadChatForMember(db, chatId, caller.userId),
+    q.orderBy('seq', forward ? 'asc' : 'desc').limit(limit + 1).execute(),
+  ]);
   const hasMore = rows.length > limit;
   const page = rows.slice(0, limit);
   if (!forward) page.reverse();

@@ -22,17 +22,28 @@ export interface DetailOptions {
 export async function loadMessageDetails(ctx: Context, db: Db, rows: MessageRow[], options: DetailOptions = {}): Promise<MessageDetails> {
   const live = rows.filter((r) => !r.deleted_at);
   const details: MessageDetails = { media: new Map(), quotes: new Map(), reactions: new Map(), hidden: new Map() };
-  const now = Date.now();
+  // Independent reads, so on PostgreSQL they overlap on the pool's connections.
+  await Promise.all([
+    loadMedia(ctx, db, live, details),
+    loadQuotes(db, live, details),
+    options.reactions !== false ? loadReactions(db, live, details) : undefined,
+    options.viewerId ? loadHides(db, rows, options.viewerId, details) : undefined,
+  ]);
+  return details;
+}
 
+async function loadMedia(ctx: Context, db: Db, live: MessageRow[], details: MessageDetails): Promise<void> {
+  const now = Date.now();
   const mediaIds = [...new Set(live.map((r) => r.media_id).filter((id): id is string => !!id))];
   for (const ids of chunks(mediaIds)) {
     for (const media of await db.selectFrom('media').selectAll().where('id', 'in', ids).execute()) {
       details.media.set(media.id, presentMedia(ctx.mediaUrls, media, now));
     }
   }
+}
 
-  const replies = live.filter((r) => r.reply_to);
-  for (const part of chunks(replies)) {
+async function loadQuotes(db: Db, live: MessageRow[], details: MessageDetails): Promise<void> {
+  for (const part of chunks(live.filter((r) => r.reply_to))) {
     const quoted = await db
       .selectFrom('messages')
       .select(['chat_id', 'id', 'sender_id', 'type', 'content', 'deleted_at', 'location_name'])
@@ -40,39 +51,38 @@ export async function loadMessageDetails(ctx: Context, db: Db, rows: MessageRow[
       .execute();
     for (const q of quoted) details.quotes.set(idKey(q.chat_id, q.id), presentQuote(q));
   }
+}
 
-  if (options.reactions !== false && live.length > 0) {
-    for (const spans of seqSpans(live)) {
-      const found = await db
-        .selectFrom('message_reactions')
-        .select(['chat_id', 'seq', 'user_id', 'emoji'])
-        .where((eb) => eb.or(spans.map((s) => eb.and([eb('chat_id', '=', s.chatId), eb('seq', '>=', s.min), eb('seq', '<=', s.max)]))))
-        .orderBy('created_at')
-        .orderBy('user_id')
-        .execute();
-      for (const r of found) {
-        const key = seqKey(r.chat_id, Number(r.seq));
-        const list = details.reactions.get(key) ?? [];
-        const same = list.find((x) => x.emoji === r.emoji);
-        if (same) (same.count++, same.userIds.push(r.user_id));
-        else list.push({ emoji: r.emoji, count: 1, userIds: [r.user_id] } satisfies Reaction);
-        details.reactions.set(key, list);
-      }
+async function loadReactions(db: Db, live: MessageRow[], details: MessageDetails): Promise<void> {
+  for (const spans of seqSpans(live)) {
+    const found = await db
+      .selectFrom('message_reactions')
+      .select(['chat_id', 'seq', 'user_id', 'emoji'])
+      .where((eb) => eb.or(spans.map((s) => eb.and([eb('chat_id', '=', s.chatId), eb('seq', '>=', s.min), eb('seq', '<=', s.max)]))))
+      .orderBy('created_at')
+      .orderBy('user_id')
+      .execute();
+    for (const r of found) {
+      const key = seqKey(r.chat_id, Number(r.seq));
+      const list = details.reactions.get(key) ?? [];
+      const same = list.find((x) => x.emoji === r.emoji);
+      if (same) (same.count++, same.userIds.push(r.user_id));
+      else list.push({ emoji: r.emoji, count: 1, userIds: [r.user_id] } satisfies Reaction);
+      details.reactions.set(key, list);
     }
   }
+}
 
-  if (options.viewerId && rows.length > 0) {
-    for (const spans of seqSpans(rows)) {
-      const hides = await db
-        .selectFrom('message_hides')
-        .select(['chat_id', 'seq', 'change_seq'])
-        .where('user_id', '=', options.viewerId)
-        .where((eb) => eb.or(spans.map((s) => eb.and([eb('chat_id', '=', s.chatId), eb('seq', '>=', s.min), eb('seq', '<=', s.max)]))))
-        .execute();
-      for (const h of hides) details.hidden.set(seqKey(h.chat_id, Number(h.seq)), Number(h.change_seq));
-    }
+async function loadHides(db: Db, rows: MessageRow[], viewerId: string, details: MessageDetails): Promise<void> {
+  for (const spans of seqSpans(rows)) {
+    const hides = await db
+      .selectFrom('message_hides')
+      .select(['chat_id', 'seq', 'change_seq'])
+      .where('user_id', '=', viewerId)
+      .where((eb) => eb.or(spans.map((s) => eb.and([eb('chat_id', '=', s.chatId), eb('seq', '>=', s.min), eb('seq', '<=', s.max)]))))
+      .execute();
+    for (const h of hides) details.hidden.set(seqKey(h.chat_id, Number(h.seq)), Number(h.change_seq));
   }
-  return details;
 }
 
 /**
