@@ -3,6 +3,7 @@ import type { BusEvent, FrameEvent } from '../bus/Bus.js';
 import type { Context } from '../context.js';
 import { ChatOrder } from './ChatOrder.js';
 import type { Connection } from './Connection.js';
+import { OutgoingFrame } from './OutgoingFrame.js';
 
 /**
  * This node's authenticated connections of every kind (WebSocket, SSE stream, poll mailbox),
@@ -78,17 +79,17 @@ export class ConnectionRegistry {
 
   /** Serialises each frame once, however many connections it goes to. */
   private send(event: FrameEvent): void {
-    let data: string | undefined;
+    let out: OutgoingFrame | undefined;
     for (const userId of event.userIds) {
       const conns = this.byUser.get(userId);
       if (!conns) continue;
-      data ??= JSON.stringify(event.frame);
+      out ??= new OutgoingFrame(event.frame);
       for (const conn of conns) {
         if (conn.key === event.exceptConnection) continue;
         if (event.onlyConnection !== undefined && conn.key !== event.onlyConnection) continue;
         // A pong asked for over REST is the only sign of life an SSE client gives.
         if (event.frame.type === 'pong') conn.alive = true;
-        conn.sendRaw(data, event.frame);
+        conn.sendPrepared(out);
       }
     }
   }

@@ -1,5 +1,6 @@
 import type { ServerFrame, StreamClose } from '@parley/protocol';
 import type { ConnectionSink } from './Connection.js';
+import type { OutgoingFrame } from './OutgoingFrame.js';
 
 /** A wait for the mailbox to change, armed before the poll reads so nothing slips in between. */
 export interface MailboxWatch {
@@ -42,7 +43,7 @@ export class PollMailbox implements ConnectionSink {
     return this.closedWith === undefined;
   }
 
-  write(_data: string, frame: ServerFrame): void {
+  write({ frame }: OutgoingFrame): void {
     if (frame.type !== 'message') {
       this.events.push({ n: ++this.newestN, frame });
       if (this.events.length > this.capacity) this.droppedN = this.events.shift()!.n;

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { StreamClose } from '@parley/protocol';
 import type { ConnectionSink } from './Connection.js';
+import type { OutgoingFrame } from './OutgoingFrame.js';
 
 /**
  * A connection over a Server-Sent Events response: each frame is one `data:` line (JSON never
@@ -19,8 +20,8 @@ export class SseSink implements ConnectionSink {
     return !this.res.writableEnded && !this.res.destroyed;
   }
 
-  write(data: string): void {
-    this.res.write(`data: ${data}\n\n`);
+  write(out: OutgoingFrame): void {
+    this.res.write(`data: ${out.json}\n\n`);
   }
 
   /** Keeps proxies from timing out an idle stream; clients ignore comments. */
