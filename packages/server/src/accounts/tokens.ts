@@ -38,7 +38,7 @@ export async function loadTokenSecret(db: Db, configured: string | undefined): P
 
 export function createTokens(secret: string, accessTtlSec: number, refreshTtlSec: number): Tokens {
   const sign = createSigner({ key: secret, algorithm: 'HS256', expiresIn: accessTtlSec * 1000 });
-  const verify = createVerifier({ key: secret, algorithms: ['HS256'], cache: 10_000 });
+  const verify = createVerifier({ key: secret, algorithms: ['HS256'] });
   return {
     accessTtlSec,
     refreshTtlSec,

@@ -36,7 +36,7 @@ export class Gateway {
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
         return;
       }
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, socket));
     });
   }
 
@@ -51,10 +51,10 @@ export class Gateway {
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
-  private accept(socket: WebSocket): void {
-    const conn = new Connection(new WebSocketSink(socket), this.nextId++, this.ctx);
+  private accept(socket: WebSocket, stream: Duplex): void {
+    const conn = new Connection(new WebSocketSink(socket, stream), this.nextId++, this.ctx);
     this.all.set(conn, socket);
-    const authTimer = setTimeout(() => {
+    let authTimer: NodeJS.Timeout | undefined = setTimeout(() => {
       if (conn.caller) return;
       conn.sendError({ code: 'unauthorized', message: 'no auth frame in time' });
       conn.close(CLOSE.unauthorized, 'auth timeout');
@@ -63,7 +63,11 @@ export class Gateway {
     let chain: Promise<void> = Promise.resolve();
     socket.on('message', (data: RawData, isBinary: boolean) => {
       conn.alive = true;
-      chain = chain.then(() => this.onFrame(conn, data, isBinary));
+      chain = chain.then(async () => {
+        await this.onFrame(conn, data, isBinary);
+        // Once authenticated the timer is done with; dropped, it is not kept as long as the socket.
+        if (authTimer && conn.caller) (clearTimeout(authTimer), (authTimer = undefined));
+      });
     });
     socket.on('pong', () => (conn.alive = true));
     socket.on('error', (err) => this.ctx.log.debug({ err, conn: conn.id }, 'socket error'));
