@@ -7,12 +7,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+// Built by `pretest` (npm run build), like everything the suite runs.
+import { postgresBinDir } from '../packages/devtools/dist/index.js';
+
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
-const postgresInstalled = () =>
-  fs.existsSync('/usr/lib/postgresql') && fs.readdirSync('/usr/lib/postgresql').some((v) => fs.existsSync(`/usr/lib/postgresql/${v}/bin/initdb`));
 
 const missing = [];
-if (!postgresInstalled()) missing.push('postgresql');
+if (!postgresBinDir()) missing.push('postgresql');
 if (!has('redis-server')) missing.push('redis-server');
 if (!has('nginx') && !fs.existsSync('/usr/sbin/nginx')) missing.push('nginx-light');
 if (!has('ffmpeg') || !has('ffprobe')) missing.push('ffmpeg');

@@ -82,14 +82,7 @@ export const portOpen = (port: number, host = '127.0.0.1'): Promise<boolean> =>
     socket.on('error', () => resolve(false));
   });
 
-export async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((resolve, reject) => srv.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const address = srv.address();
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
+export { freePort } from '@parley/devtools';
 
 /** Resident set size in KiB, as the kernel counts it for `ps`. */
 export function rssKiB(pid: number): number {

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { testEnv } from './server.js';
 import { backendEnv } from './backend.js';
+
+export { freePort } from '@parley/devtools';
 
 /** The built server, run exactly as `npm start` runs it: only a real process can be SIGKILLed. */
 const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
@@ -19,16 +20,6 @@ export interface ChildServer {
   output(): string;
   /** SIGKILL, no chance to drain or close anything; resolves once the process is gone. */
   crash(): Promise<void>;
-}
-
-/** A port the kernel just handed out; a child needs to know its port before it listens. */
-export async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((resolve, reject) => srv.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const address = srv.address();
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 export async function startChild(dataDir: string, port: number, env: Record<string, string> = {}): Promise<ChildServer> {

@@ -1,0 +1,3 @@
+export { freePort } from './freePort.js';
+export { postgresBinDir, startPostgres, type LocalPostgres } from './postgres.js';
+export { startRedis, type LocalRedis } from './redis.js';
