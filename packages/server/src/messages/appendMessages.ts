@@ -5,6 +5,7 @@ import { newId } from '../ids.js';
 import type { Caller } from '../context.js';
 import type { Db } from '../store/Store.js';
 import type { MessageRow } from '../store/schema.js';
+import { insertMessages } from '../store/insertMessages.js';
 import { tupleIn } from '../store/tupleIn.js';
 import { findBlockedPairs } from '../contacts/blocks.js';
 import { AUDIO_CAPABLE } from '../media/sniffMediaType.js';
@@ -25,7 +26,7 @@ export type SendOutcome =
   | { ok: true; row: MessageRow; fresh: boolean; memberIds: string[] }
   | { ok: false; error: AppError };
 
-// SQLite allows 32,766 bound parameters per statement; 17 columns x 500 rows stays well under.
+// Keys per lookup statement: SQLite allows 32,766 bound parameters, PostgreSQL 65,535.
 const CHUNK = 500;
 
 /**
@@ -124,9 +125,7 @@ export async function appendMessages(db: Db, requests: SendRequest[]): Promise<S
     rows.push(row);
     outcomes[i] = { ok: true, row, fresh: true, memberIds: members.get(req.chatId)! };
   }
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    await db.insertInto('messages').values(rows.slice(i, i + CHUNK)).execute();
-  }
+  await insertMessages(db, rows);
 
   return requests.map((req, i) => {
     const outcome = outcomes[i];

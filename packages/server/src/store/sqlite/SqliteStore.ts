@@ -24,6 +24,9 @@ export async function openSqliteStore(dataDir: string, log: Logger): Promise<Sto
   file.pragma('synchronous = NORMAL');
   file.pragma('foreign_keys = ON');
   file.pragma('busy_timeout = 5000');
+  // Statements that change many rows (a batch's counter bump, its search index feed) keep a journal
+  // to undo themselves on a constraint error; in memory it costs no file writes.
+  file.pragma('temp_store = MEMORY');
   // Past this many pages the writer checkpoints itself, in its COMMIT. The Checkpointer has copied
   // nearly all of it by then, so that is short; and only a checkpoint between commits lets SQLite
   // start the WAL over, which one racing a busy writer never completes.
