@@ -2,6 +2,7 @@ import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { ConnectionSink } from './Connection.js';
 import type { OutgoingFrame } from './OutgoingFrame.js';
+import { corkedWrite } from './corkedWrite.js';
 
 /**
  * A connection over a WebSocket. Frames out are written as ready-made bytes straight to the
@@ -25,7 +26,7 @@ export class WebSocketSink implements ConnectionSink {
   }
 
   write(out: OutgoingFrame): void {
-    if (this.isOpen()) this.stream.write(out.webSocketBytes);
+    if (this.isOpen()) corkedWrite(this.stream, out.webSocketBytes);
   }
 
   close(code: number, reason: string): void {
