@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-interface ProfileNode {
+export interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
   children?: number[];
 }
 
-interface CpuProfile {
+export interface CpuProfile {
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
@@ -46,7 +46,8 @@ function areaOf(url: string): string {
   return where(url);
 }
 
-const label = (n: ProfileNode) => {
+/** A node's function, with the file and line it is defined at: the name tables and the flame graph use. */
+export const frameLabel = (n: ProfileNode): string => {
   const { functionName, url, lineNumber } = n.callFrame;
   return url ? `${functionName || '(anonymous)'} ${where(url)}:${lineNumber + 1}` : functionName;
 };
@@ -70,12 +71,12 @@ export function summarizeProfile(file: string, top = 25): ProfileSummary {
     const node = byId.get(id)!;
     all += dt;
     if (node.callFrame.functionName === '(idle)') return void (idle += dt);
-    self.set(label(node), (self.get(label(node)) ?? 0) + dt);
+    self.set(frameLabel(node), (self.get(frameLabel(node)) ?? 0) + dt);
     const area = node.callFrame.url ? areaOf(node.callFrame.url) : node.callFrame.functionName;
     areas.set(area, (areas.get(area) ?? 0) + dt);
     const seen = new Set<string>();
     for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
-      const key = label(byId.get(cur)!);
+      const key = frameLabel(byId.get(cur)!);
       if (seen.has(key)) continue;
       seen.add(key);
       total.set(key, (total.get(key) ?? 0) + dt);

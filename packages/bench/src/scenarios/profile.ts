@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { summarizeProfile } from '../report/cpuProfile.js';
+import { flameGraph } from '../report/flameGraph.js';
 import { measureDirect } from './direct.js';
 import type { RunContext, ScenarioResult } from './Scenario.js';
 
@@ -23,6 +24,9 @@ export async function profileDirect(ctx: RunContext, runDir: string): Promise<Sc
   const file = fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(dir, f))[0];
   if (!file) throw new Error(`no .cpuprofile written in ${dir}`);
   const summary = summarizeProfile(file);
+  const flame = path.join(runDir, 'direct-flame.svg');
+  fs.writeFileSync(flame, flameGraph(file, `Parley (embedded) in the direct scenario, ${summary.sampledSec} s under --cpu-prof`));
+  ctx.log(`  flame graph → ${flame}`);
   const profiled = { key: 'parley-embedded-profiled', label: `${target.label}, under --cpu-prof`, direct: measured, profile: summary };
   return {
     scenario: 'direct',
