@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ConnectionChange, ConnectionTracker } from './ConnectionTracker.js';
+import { applyHolds, MAX_HOLDS, withHolds, type Hold } from './redisHolds.js';
 
 /**
  * Connections counted across nodes. Each node keeps a liveness key that expires `nodeTtlMs`
@@ -12,17 +13,23 @@ import type { ConnectionChange, ConnectionTracker } from './ConnectionTracker.js
  * Transitions err towards repeating, never towards missing: a node checks for the user
  * elsewhere *before* adding itself, so two nodes racing both announce `online`, and Presence
  * sends a viewer nothing when what they see did not change.
+ *
+ * Joins and leaves go to Redis in batches, one batch in flight at a time (see redisHolds): those
+ * reported while a batch is out share the next one.
  */
 export class RedisConnectionTracker implements ConnectionTracker {
   private readonly node = randomUUID();
   private readonly local = new Map<string, number>();
   private readonly leaving = new Map<string, NodeJS.Timeout>();
   private readonly timers: NodeJS.Timeout[] = [];
+  private pending: Hold[] = [];
+  /** Settles when the batch in flight (if any) has been applied and its transitions reported. */
+  private flushing?: Promise<void>;
   private listener: ConnectionChange = () => {};
   private closed = false;
 
   private constructor(
-    private readonly redis: Redis,
+    private readonly redis: ReturnType<typeof withHolds>,
     private readonly prefix: string,
     private readonly graceMs: number,
     private readonly nodeTtlMs: number,
@@ -32,7 +39,7 @@ export class RedisConnectionTracker implements ConnectionTracker {
   static async open(url: string, prefix: string, graceMs: number, nodeTtlMs: number, log: Logger): Promise<RedisConnectionTracker> {
     const redis = new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(n * 200, 2000) });
     redis.on('error', (err) => log.warn({ err: err.message }, 'presence redis connection error; retrying'));
-    const tracker = new RedisConnectionTracker(redis, `${prefix}:presence`, graceMs, nodeTtlMs, log);
+    const tracker = new RedisConnectionTracker(withHolds(redis), `${prefix}:presence`, graceMs, nodeTtlMs, log);
     await tracker.beat();
     const every = (ms: number, job: () => Promise<void>) => {
       const timer = setInterval(() => job().catch((err: Error) => log.warn({ err: err.message }, 'presence upkeep failed')), ms);
@@ -55,11 +62,7 @@ export class RedisConnectionTracker implements ConnectionTracker {
       this.leaving.delete(userId);
       return;
     }
-    this.run(async () => {
-      const elsewhere = await this.liveNodesOf([userId]);
-      await this.redis.multi().sadd(this.userKey(userId), this.node).sadd(this.nodeUsersKey(this.node), userId).exec();
-      if (!elsewhere.has(userId)) this.listener(userId, true, Date.now());
-    });
+    this.hold({ userId, join: true, at: Date.now() });
   }
 
   disconnected(userId: string): void {
@@ -71,10 +74,7 @@ export class RedisConnectionTracker implements ConnectionTracker {
     const at = Date.now();
     const timer = setTimeout(() => {
       this.leaving.delete(userId);
-      this.run(async () => {
-        await this.redis.multi().srem(this.userKey(userId), this.node).srem(this.nodeUsersKey(this.node), userId).exec();
-        if (!(await this.liveNodesOf([userId])).has(userId)) this.listener(userId, false, at);
-      });
+      this.hold({ userId, join: false, at });
     }, this.graceMs);
     timer.unref();
     this.leaving.set(userId, timer);
@@ -101,6 +101,9 @@ export class RedisConnectionTracker implements ConnectionTracker {
   async close(): Promise<void> {
     this.closed = true;
     for (const timer of [...this.timers, ...this.leaving.values()]) clearInterval(timer);
+    // What is still queued is undone below anyway; a batch already out may add this node back.
+    this.pending = [];
+    await this.flushing;
     const mine = [...this.local.keys(), ...this.leaving.keys()];
     const batch = this.redis.multi();
     for (const userId of mine) batch.srem(this.userKey(userId), this.node);
@@ -144,8 +147,24 @@ export class RedisConnectionTracker implements ConnectionTracker {
     return new Set(userIds.filter((_, i) => sets[i]!.some((n) => alive.has(n))));
   }
 
-  private run(job: () => Promise<void>): void {
-    job().catch((err: Error) => this.log.warn({ err: err.message }, 'presence: redis update failed'));
+  private hold(hold: Hold): void {
+    this.pending.push(hold);
+    if (!this.flushing) this.flushing = this.flush();
+  }
+
+  /** Sends what has queued up by the next turn, then whatever queued meanwhile, until none is left. */
+  private async flush(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0, MAX_HOLDS);
+      try {
+        const elsewhere = await applyHolds(this.redis, this.prefix, this.node, batch);
+        batch.forEach((h, i) => elsewhere[i] || this.listener(h.userId, h.join, h.at));
+      } catch (err) {
+        this.log.warn({ err: (err as Error).message, users: batch.length }, 'presence: redis update failed');
+      }
+    }
+    this.flushing = undefined;
   }
 
   private aliveKey = (node: string) => `${this.prefix}:node:${node}`;
