@@ -117,7 +117,7 @@ export async function seedMessages(store: Store, chatId: string, senderId: strin
         ? sql`SELECT g AS n FROM generate_series(${from}::bigint, ${to}::bigint) AS g`
         : sql`WITH RECURSIVE s(n) AS (SELECT ${from} UNION ALL SELECT n + 1 FROM s WHERE n < ${to}) SELECT n FROM s`;
     await sql`INSERT INTO messages (chat_id, seq, id, sender_id, client_msg_id, type, content, reply_to, created_at, edited_at, deleted_at)
-      SELECT CAST(${chatId} AS TEXT), n, CAST(${chatId.slice(0, 8)} AS TEXT) || '-m' || n, CAST(${senderId} AS TEXT), NULL, 'text',
+      SELECT CAST(${chatId} AS TEXT), n, CAST(${chatId} AS TEXT) || '-m' || n, CAST(${senderId} AS TEXT), NULL, 'text',
         'seeded message number ' || n || ' of a long history', NULL, CAST(${now} AS BIGINT) + n, NULL, NULL
       FROM (${series}) AS series`.execute(trx);
     await trx.updateTable('chats').set({ last_seq: to }).where('id', '=', chatId).execute();

@@ -4,6 +4,7 @@ import * as receipts from './migrations/0002_receipts.js';
 import * as presence from './migrations/0003_presence.js';
 import * as media from './migrations/0004_media.js';
 import * as searchBatches from './migrations/0005_search_batches.js';
+import * as globalMessageIds from './migrations/0006_global_message_ids.js';
 
 /** Numbered migrations, applied in order at start-up; a name is never reused. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003_presence': presence,
   '0004_media': media,
   '0005_search_batches': searchBatches,
+  '0006_global_message_ids': globalMessageIds,
 };
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
