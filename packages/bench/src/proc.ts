@@ -144,3 +144,14 @@ export function runQueueWaitSeconds(pid: number): number {
     return NaN;
   }
 }
+
+/**
+ * CPU seconds the whole machine has been busy (every core: user, system, interrupts), from
+ * /proc/stat: beside the server's and the generator's own, it shows whether the cores were full.
+ */
+export function machineBusySeconds(): number {
+  // cpu  user nice system idle iowait irq softirq steal …, in clock ticks (100 a second, as above).
+  const ticks = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const busy = [0, 1, 2, 5, 6, 7].reduce((sum, i) => sum + (ticks[i] ?? 0), 0);
+  return busy / 100;
+}

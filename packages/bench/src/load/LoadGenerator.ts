@@ -75,6 +75,11 @@ export class LoadGenerator {
     return this.workers.length;
   }
 
+  /** The worker processes, whose CPU time the scenarios report beside the server's. */
+  get pids(): number[] {
+    return this.workers.flatMap((w) => (w.child.pid === undefined ? [] : [w.child.pid]));
+  }
+
   /** Opens every spec on the worker `placeOf(i)` picks; resolves with each client's ref (undefined when it failed). */
   async open(specs: ClientSpec[], placeOf: (i: number) => number, concurrency = 100): Promise<{ refs: Array<ClientRef | undefined>; failed: number; firstError?: string }> {
     const perWorker = this.workers.map(() => [] as number[]);

@@ -56,6 +56,11 @@ export function markdownReport(file: RunFile): string {
       '### 1:1 messages: end-to-end p50 / p99 ms at each offered rate',
       table(['target', ...rates.map((r) => `${r.toLocaleString('en-US')}/s`)], direct.map((k) => [label(k), ...rates.map((r) => (median(`direct.${k}.rate${r}.p99Ms`) === undefined ? '–' : `${fmt(median(`direct.${k}.rate${r}.p50Ms`))} / ${fmt(median(`direct.${k}.rate${r}.p99Ms`))}`))])),
     );
+    const cpu = (k: string, r: number, what: string) => fmt(median(`direct.${k}.rate${r}.${what}UsPerMsg`));
+    out.push(
+      '### CPU per delivered message: server (with its database) / load generator / whole machine, µs',
+      table(['target', ...rates.map((r) => `${r.toLocaleString('en-US')}/s`)], direct.map((k) => [label(k), ...rates.map((r) => (median(`direct.${k}.rate${r}.p99Ms`) === undefined ? '–' : `${cpu(k, r, 'server')} / ${cpu(k, r, 'generator')} / ${cpu(k, r, 'machine')}`))])),
+    );
     const best = Math.max(...peers.map((p) => median(`direct.${p}.headlineRate`) ?? 0));
     out.push(
       `### 1:1 headline: highest offered rate with p99 < ${GOAL_P99_MS} ms, everything delivered`,

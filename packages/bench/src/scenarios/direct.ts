@@ -1,7 +1,7 @@
 import { nowUs, sleep } from '../clock.js';
 import { summarize, type LatencySummary } from '../histogram.js';
 import type { ClientRef } from '../load/LoadGenerator.js';
-import { cpuSecondsOf } from '../proc.js';
+import { cpuSecondsOf, machineBusySeconds } from '../proc.js';
 import { totalCpuSeconds, totalRunQueueWait, type Target } from '../targets/Target.js';
 import { ratio, round, specFor, type RunContext, type ScenarioResult, type Table } from './Scenario.js';
 
@@ -25,6 +25,9 @@ export interface DirectStep {
   serverCpuPct: number;
   /** PostgreSQL + Redis, on those backends. */
   dbCpuPct: number;
+  /** The load generator's worker processes, and every core of the machine (200% = both of two cores). */
+  generatorCpuPct: number;
+  machineBusyPct: number;
   /** Share of the step the server's main thread(s) sat runnable without a CPU: other load on the machine. */
   serverWaitPct: number;
   /** Parley's write path from its /metrics: commits per second, messages per commit, time in commits. */
@@ -81,6 +84,8 @@ async function runStep(ctx: RunContext, target: Target, routes: Array<{ from: Cl
   const support = target.supportPids?.() ?? [];
   const cpuBefore = totalCpuSeconds(target);
   const dbBefore = cpuSecondsOf(support);
+  const genBefore = cpuSecondsOf(ctx.generator.pids);
+  const machineBefore = machineBusySeconds();
   const waitBefore = totalRunQueueWait(target);
   const metricsBefore = await target.scrape?.(COMMIT_METRICS);
   const wallBefore = Date.now();
@@ -88,6 +93,8 @@ async function runStep(ctx: RunContext, target: Target, routes: Array<{ from: Cl
   await sleep(directDrainMs);
   const wallSec = (Date.now() - wallBefore) / 1000;
   const cpuPct = ((totalCpuSeconds(target) - cpuBefore) / wallSec) * 100;
+  const genPct = ((cpuSecondsOf(ctx.generator.pids) - genBefore) / wallSec) * 100;
+  const machinePct = ((machineBusySeconds() - machineBefore) / wallSec) * 100;
   const waitPct = ((totalRunQueueWait(target) - waitBefore) / wallSec) * 100;
   const metricsAfter = await target.scrape?.(COMMIT_METRICS);
   // Backends that started during the step are missed at its start: their CPU counts from zero, which is right.
@@ -110,6 +117,8 @@ async function runStep(ctx: RunContext, target: Target, routes: Array<{ from: Cl
     generatorLagP99Ms: summarize(r.lag).p99Ms,
     serverCpuPct: round(cpuPct, 0),
     dbCpuPct: round(dbPct, 0),
+    generatorCpuPct: round(genPct, 0),
+    machineBusyPct: round(machinePct, 0),
     serverWaitPct: round(waitPct, 0),
     writePath: metricsBefore && metricsAfter ? writePath(metricsBefore, metricsAfter, wallSec) : undefined,
     holds: e2e.p99Ms < GOAL_P99_MS && deliveredPct >= 99 && ackedOk && r.errors === 0,
@@ -139,12 +148,12 @@ export function directTables(results: DirectTarget[], parleyKeys: string[], peer
   const fmt = (n: number) => (Number.isFinite(n) ? n : '–');
   const steps: Table = {
     title: '1:1 messages at rising offered rates (latency from scheduled send to the recipient\'s frame)',
-    headers: ['target', 'offered/s', 'acked/s', 'delivered/s', 'delivered %', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'ack p99 ms', 'errors', 'server CPU %', 'server waited %', 'db CPU %', 'gen lag p99 ms'],
+    headers: ['target', 'offered/s', 'acked/s', 'delivered/s', 'delivered %', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'ack p99 ms', 'errors', 'server CPU %', 'server waited %', 'db CPU %', 'gen CPU %', 'machine busy %', 'gen lag p99 ms'],
     rows: results.flatMap((t) =>
-      t.steps.map((s) => [t.label, s.offered, fmt(s.ackedPerSec), s.deliveredPerSec, s.deliveredPct, s.e2e.p50Ms, s.e2e.p95Ms, s.e2e.p99Ms, s.e2e.maxMs, t.hasAcks ? fmt(s.ack.p99Ms) : 'n/a', s.errors, s.serverCpuPct, s.serverWaitPct, fmt(s.dbCpuPct), s.generatorLagP99Ms]),
+      t.steps.map((s) => [t.label, s.offered, fmt(s.ackedPerSec), s.deliveredPerSec, s.deliveredPct, s.e2e.p50Ms, s.e2e.p95Ms, s.e2e.p99Ms, s.e2e.maxMs, t.hasAcks ? fmt(s.ack.p99Ms) : 'n/a', s.errors, s.serverCpuPct, s.serverWaitPct, fmt(s.dbCpuPct), fmt(s.generatorCpuPct), fmt(s.machineBusyPct), s.generatorLagP99Ms]),
     ),
     notes: [
-      'server CPU % is summed over a cluster\'s processes (200% = both cores); db CPU % is PostgreSQL\'s and Redis\'s.',
+      'server CPU % is summed over a cluster\'s processes (200% = both cores); db CPU % is PostgreSQL\'s and Redis\'s; gen CPU % the load generator\'s; machine busy % every core\'s, the kernel\'s work for loopback TCP included.',
       'server waited % = time its main thread was runnable but got no core (other processes on the machine, the generator included).',
       'gen lag = how late the generator sent against its schedule; it is included in the latencies.',
     ],
@@ -195,6 +204,11 @@ export async function directScenario(ctx: RunContext): Promise<ScenarioResult> {
       figures[`${t.key}.rate${s.offered}.p50Ms`] = s.e2e.p50Ms;
       figures[`${t.key}.rate${s.offered}.p99Ms`] = s.e2e.p99Ms;
       figures[`${t.key}.rate${s.offered}.deliveredPerSec`] = s.deliveredPerSec;
+      // CPU per message: what bounds a rate on a machine whose cores the server and generator share.
+      const perMessageUs = (pct: number) => (s.deliveredPerSec > 0 ? (pct * 10_000) / s.deliveredPerSec : NaN);
+      figures[`${t.key}.rate${s.offered}.serverUsPerMsg`] = perMessageUs(s.serverCpuPct + (Number.isFinite(s.dbCpuPct) ? s.dbCpuPct : 0));
+      figures[`${t.key}.rate${s.offered}.generatorUsPerMsg`] = perMessageUs(s.generatorCpuPct);
+      figures[`${t.key}.rate${s.offered}.machineUsPerMsg`] = perMessageUs(s.machineBusyPct);
     }
   }
   return { scenario: 'direct', targets: results, figures, tables: directTables(results, parleyKeys, peerKeys) };
