@@ -6,6 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../src/store/sqlite/SqliteStore.js';
 import { openPostgresStore } from '../src/store/postgres/PostgresStore.js';
 import { appendMessages, type SendRequest } from '../src/messages/appendMessages.js';
+import { isUniqueViolation } from '../src/store/errors.js';
+import { withRetry } from '../src/store/withRetry.js';
 import type { Store } from '../src/store/Store.js';
 import { clusterEnv } from './support/backend.js';
 import { tempDir } from './support/server.js';
@@ -21,22 +23,22 @@ afterAll(async () => {
   await Promise.all(opened.map((s) => s.close()));
 });
 
-async function seedChat(store: Store, members: string[]): Promise<string> {
+async function seedChat(store: Store, members: string[], type: 'group' | 'private' = 'group'): Promise<string> {
   const chatId = `chat-${Math.random().toString(36).slice(2)}`;
   const now = Date.now();
   await store.transaction(async (trx) => {
     await trx.insertInto('users').values(members.map((id) => ({ id, username: id, display_name: id, password_hash: 'x', avatar_url: null, about: null, created_at: now }))).onConflict((oc) => oc.column('id').doNothing()).execute();
-    await trx.insertInto('chats').values({ id: chatId, type: 'group', name: 'g', pair_key: null, last_seq: 0, created_by: members[0]!, created_at: now }).execute();
+    await trx.insertInto('chats').values({ id: chatId, type, name: 'g', pair_key: type === 'private' ? members.join(':') : null, last_seq: 0, created_by: members[0]!, created_at: now }).execute();
     await trx.insertInto('chat_members').values(members.map((id) => ({ chat_id: chatId, user_id: id, role: 'member' as const, joined_at: now, last_delivered_seq: 0, last_read_seq: 0 }))).execute();
   });
   return chatId;
 }
 
-const send = (chatId: string, userId: string, content: string, clientMsgId?: string): SendRequest => ({
+const send = (chatId: string, userId: string, content: string, clientMsgId?: string, more: Partial<SendRequest['input']> = {}): SendRequest => ({
   caller: { userId, deviceId: 'd' },
   chatId,
   clientMsgId,
-  input: { type: 'text', content },
+  input: { type: 'text', content, ...more },
 });
 
 describe.each(Object.keys(adapters))('Store contract: %s', (kind) => {
@@ -99,6 +101,35 @@ describe.each(Object.keys(adapters))('Store contract: %s', (kind) => {
     expect(other!.ok && other!.row.seq).toBe(2);
   });
 
+  it('checks each send on its own: a block, a missing reply target or another user\'s upload fail only that send, a resend finds its stored row', async () => {
+    const store = await open();
+    const chatId = await seedChat(store, ['e1', 'e2']);
+    const privateId = await seedChat(store, ['e1', 'e3'], 'private');
+    const now = Date.now();
+    await store.db.insertInto('contacts').values({ owner_id: 'e3', contact_id: 'e1', status: 'blocked', created_at: now }).execute();
+    await store.db.insertInto('media').values({ id: 'm-e2', uploader_id: 'e2', kind: 'image', mime: 'image/png', size: 1, sha256: 'x', blob_key: 'k', name: null, width: 1, height: 1, duration_ms: null, thumb_key: null, thumb_width: null, thumb_height: null, preview: null, created_at: now }).execute();
+    const [first] = await store.transaction((trx) => appendMessages(trx, [send(chatId, 'e1', 'first', 'k1')]));
+    if (!first!.ok) throw first!.error;
+    const outcomes = await store.transaction((trx) =>
+      appendMessages(trx, [
+        send(chatId, 'e1', 'first again', 'k1'),
+        send(privateId, 'e1', 'across a block'),
+        send(chatId, 'e2', 'a reply', undefined, { replyTo: first!.row.id }),
+        send(chatId, 'e1', 'a reply to nothing', undefined, { replyTo: 'no-such-message' }),
+        send(chatId, 'e1', '', undefined, { type: 'image', media: { id: 'm-e2' } }),
+        send(chatId, 'e2', '', undefined, { type: 'image', media: { id: 'm-e2' } }),
+        send(chatId, 'e1', 'new', 'k2'),
+      ]),
+    );
+    expect(outcomes.map((o) => (o.ok ? o.row.seq : o.error.code))).toEqual([1, 'blocked', 2, 'invalid_request', 'invalid_request', 3, 4]);
+    expect(outcomes.map((o) => o.ok && o.fresh)).toEqual([false, false, true, false, false, true, true]);
+    const resent = outcomes[0]!;
+    expect(resent.ok && resent.row).toEqual(first!.row);
+    expect(resent.ok && [...resent.memberIds].sort()).toEqual(['e1', 'e2']);
+    const chat = await store.db.selectFrom('chats').select('last_seq').where('id', '=', chatId).executeTakeFirstOrThrow();
+    expect(Number(chat.last_seq)).toBe(4);
+  });
+
   it('refuses non-members and unknown chats per request, storing the rest of the batch', async () => {
     const store = await open();
     const chatId = await seedChat(store, ['d1', 'd2']);
@@ -106,6 +137,47 @@ describe.each(Object.keys(adapters))('Store contract: %s', (kind) => {
       appendMessages(trx, [send(chatId, 'd1', 'ok'), send(chatId, 'stranger', 'no'), send('nope', 'd1', 'no'), send(chatId, 'd2', 'ok too')]),
     );
     expect(outcomes.map((o) => (o.ok ? o.row.seq : o.error.code))).toEqual([1, 'forbidden', 'not_found', 2]);
+  });
+});
+
+describe('PostgreSQL store', () => {
+  it('a send another node stores between this batch\'s lookup and its insert is found on the rerun: one row, no seq skipped', async () => {
+    const dir = tempDir();
+    const url = (await clusterEnv(dir)).DATABASE_URL!;
+    const [nodeA, nodeB] = [await openPostgresStore(url, log), await openPostgresStore(url, log)];
+    opened.push(nodeA, nodeB);
+    const chatId = await seedChat(nodeA, ['r1', 'r2']);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let appended!: () => void;
+    const stored = new Promise<void>((resolve) => (appended = resolve));
+    const first = nodeA.transaction(async (trx) => {
+      const outcomes = await appendMessages(trx, [send(chatId, 'r1', 'hi', 'same')]);
+      appended();
+      await held; // committed only once B has looked up (finding nothing) and waits on A's locks
+      return outcomes;
+    });
+    await stored;
+    let attempts = 0;
+    const second = withRetry(() => nodeB.transaction((trx) => (attempts++, appendMessages(trx, [send(chatId, 'r1', 'hi', 'same')]))), isUniqueViolation, 3, 1);
+    try {
+      for (let waited = 0; ; waited += 10) {
+        const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`.execute(nodeA.db);
+        if (rows[0]!.n > 0) break;
+        if (waited > 5000) throw new Error('the second batch never waited on the first');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    } finally {
+      release();
+    }
+    const [[a], [b]] = await Promise.all([first, second]);
+    expect(a!.ok && b!.ok).toBe(true);
+    if (!a!.ok || !b!.ok) return;
+    expect(attempts).toBe(2);
+    expect(b!.row).toEqual(a!.row);
+    expect(b!.fresh).toBe(false);
+    const chat = await nodeB.db.selectFrom('chats').select('last_seq').where('id', '=', chatId).executeTakeFirstOrThrow();
+    expect(Number(chat.last_seq)).toBe(1);
   });
 });
 
