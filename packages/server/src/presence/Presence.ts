@@ -7,7 +7,8 @@ import type { ConnectionTracker } from './ConnectionTracker.js';
 import { loadRelations } from './presenceAudience.js';
 import { loadStoredPresence, saveStoredPresence, stampLastSeen } from './presenceRows.js';
 import { presentPresence, type PresenceState } from './presentPresence.js';
-import { publishPresenceChange } from './publishPresenceChange.js';
+import { publishPresenceChanges, type PresenceChange } from './publishPresenceChanges.js';
+import { UserTurns, type Turn } from './UserTurns.js';
 
 export interface PresenceDeps {
   store: Store;
@@ -15,23 +16,44 @@ export interface PresenceDeps {
   log: Logger;
 }
 
+/** A user's first connection opened (`online`), or the grace period after their last one ended. */
+interface Transition {
+  userId: string;
+  online: boolean;
+  at: number;
+}
+
+interface Batch {
+  turn: Turn;
+  transitions: Transition[];
+}
+
+/**
+ * Users per batch of connection changes. It bounds the queries' id lists and the shared-chat rows
+ * read at once (one per user and chat peer).
+ */
+const MAX_BATCH = 100;
+
 /**
  * Online, away or offline for every user, and who may see which. The gateway reports
  * connections, the tracker turns them into transitions. One user's changes run one after
  * another, each stored before it is published, so their frames go out in the order they happened.
+ *
+ * Transitions are handled in batches, one at a time, those reported meanwhile forming the next:
+ * a few queries and one publish for many users. Per connection, queries and a publish of its own
+ * kept their objects alive across round trips long enough to reach V8's old space, so while many
+ * connected, each left a few KiB of garbage resident until the next full collection.
  */
 export class Presence {
-  private readonly queues = new Map<string, Promise<void>>();
+  private readonly turns = new UserTurns();
+  private collecting?: Batch;
+  private batches: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly deps: PresenceDeps,
     private readonly tracker: ConnectionTracker,
   ) {
-    tracker.onChange((userId, online, at) => {
-      this.inTurn(userId, () => this.connectionChanged(userId, online, at)).catch((err) =>
-        deps.log.error({ err, userId }, 'presence change failed'),
-      );
-    });
+    tracker.onChange((userId, online, at) => this.transitioned({ userId, online, at }));
   }
 
   /** Gateway hook: an authenticated connection of `userId` opened on this node. */
@@ -46,7 +68,7 @@ export class Presence {
 
   /** `away`, invisible (`offline`) or back to `online`. Stored, so the choice survives a restart. */
   setStatus(userId: string, status: PresenceStatus): Promise<PresenceStatus> {
-    return this.inTurn(userId, async () => {
+    return this.turns.run(userId, async () => {
       const connected = await this.isConnected(userId);
       await this.change(userId, connected, (before) => ({
         ...before,
@@ -66,7 +88,7 @@ export class Presence {
 
   /** Viewers who may no longer (or may now) see something are told at once. */
   setPrivacy(userId: string, body: PrivacyBody): Promise<Privacy> {
-    return this.inTurn(userId, async () => {
+    return this.turns.run(userId, async () => {
       const connected = await this.isConnected(userId);
       const after = await this.change(userId, connected, (before) => ({ ...before, privacy: { ...before.privacy, ...body } }));
       return after.privacy;
@@ -95,17 +117,50 @@ export class Presence {
   async close(): Promise<void> {
     const here = await this.tracker.usersHere();
     await this.tracker.close();
-    await Promise.all(this.queues.values());
+    await this.turns.idle();
     await stampLastSeen(this.deps.store.db, here, Date.now());
   }
 
-  private connectionChanged(userId: string, online: boolean, at: number): Promise<PresenceState> {
-    return this.change(userId, !online, (before) => ({
-      ...before,
-      connected: online,
+  /** Joins the batch being collected, or starts the next one (a user is in a batch at most once). */
+  private transitioned(transition: Transition): void {
+    let batch = this.collecting;
+    if (!batch || batch.turn.has(transition.userId) || batch.transitions.length >= MAX_BATCH) {
+      const next: Batch = { turn: this.turns.open(), transitions: [] };
+      this.collecting = batch = next;
+      this.batches = this.batches
+        .then(() => new Promise((resolve) => setImmediate(resolve)))
+        .then(() => this.runBatch(next));
+    }
+    batch.turn.add(transition.userId);
+    batch.transitions.push(transition);
+  }
+
+  private async runBatch(batch: Batch): Promise<void> {
+    if (this.collecting === batch) this.collecting = undefined;
+    try {
+      await batch.turn.ready();
+      await this.connectionsChanged(batch.transitions);
+    } catch (err) {
+      this.deps.log.error({ err, userIds: batch.transitions.map((t) => t.userId) }, 'presence change failed');
+    } finally {
+      batch.turn.end();
+    }
+  }
+
+  private async connectionsChanged(transitions: Transition[]): Promise<void> {
+    const db = this.deps.store.db;
+    const stored = await loadStoredPresence(db, transitions.map((t) => t.userId));
+    const changes: PresenceChange[] = [];
+    for (const { userId, online, at } of transitions) {
+      const state = stored.get(userId);
+      if (!state) continue; // deleted meanwhile: nobody to tell
+      const before: PresenceState = { ...state, connected: !online };
       // An invisible user's comings and goings stay hidden: their last seen does not move.
-      lastSeen: online || before.chosen === 'offline' ? before.lastSeen : at,
-    }));
+      const after: PresenceState = { ...before, connected: online, lastSeen: online || before.chosen === 'offline' ? before.lastSeen : at };
+      if (storedDiffers(before, after)) await saveStoredPresence(db, userId, after);
+      changes.push({ userId, before, after });
+    }
+    await publishPresenceChanges(db, this.deps.bus, changes);
   }
 
   /** Loads the user's presence, stores what `update` makes of it, then tells whoever sees a difference. */
@@ -116,26 +171,12 @@ export class Presence {
     const before: PresenceState = { ...stored, connected };
     const after = update(before);
     if (storedDiffers(before, after)) await saveStoredPresence(db, userId, after);
-    await publishPresenceChange(db, this.deps.bus, userId, before, after);
+    await publishPresenceChanges(db, this.deps.bus, [{ userId, before, after }]);
     return after;
   }
 
   private async isConnected(userId: string): Promise<boolean> {
     return (await this.tracker.connectedAmong([userId])).has(userId);
-  }
-
-  /** Runs `job` once every earlier change of the same user has finished; the queue entry goes with the last one. */
-  private inTurn<T>(userId: string, job: () => Promise<T>): Promise<T> {
-    const run = (this.queues.get(userId) ?? Promise.resolve()).then(job);
-    const tail = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.queues.set(userId, tail);
-    void tail.then(() => {
-      if (this.queues.get(userId) === tail) this.queues.delete(userId);
-    });
-    return run;
   }
 }
 

@@ -14,34 +14,51 @@ export interface Audience {
 
 /** Everyone who may see `userId`, in two queries whatever their number. */
 export async function loadAudience(db: Db, userId: string): Promise<Audience> {
+  return (await loadAudiences(db, [userId])).get(userId)!;
+}
+
+/**
+ * Everyone who may see each of `userIds`, in two queries for all of them (callers bound the
+ * number of ids: the shared-chat rows are up to one per user and chat peer).
+ */
+export async function loadAudiences(db: Db, userIds: string[]): Promise<Map<string, Audience>> {
+  const audiences = new Map<string, Audience>(userIds.map((id) => [id, { contacts: [], peers: [] }]));
+  if (userIds.length === 0) return audiences;
   const rows = await db
     .selectFrom('contacts')
     .select(['owner_id', 'contact_id', 'status'])
     .where((eb) =>
       eb.or([
-        eb.and([eb('owner_id', '=', userId), eb('status', 'in', ['accepted', 'blocked'])]),
-        eb.and([eb('contact_id', '=', userId), eb('status', '=', 'blocked')]),
+        eb.and([eb('owner_id', 'in', userIds), eb('status', 'in', ['accepted', 'blocked'])]),
+        eb.and([eb('contact_id', 'in', userIds), eb('status', '=', 'blocked')]),
       ]),
     )
     .execute();
   const sharing = await db
     .selectFrom('chat_members as mine')
     .innerJoin('chat_members as theirs', 'theirs.chat_id', 'mine.chat_id')
-    .select('theirs.user_id')
+    .select(['mine.user_id as subject', 'theirs.user_id as other'])
     .distinct()
-    .where('mine.user_id', '=', userId)
-    .where('theirs.user_id', '!=', userId)
+    .where('mine.user_id', 'in', userIds)
+    .whereRef('theirs.user_id', '!=', 'mine.user_id')
     .execute();
 
-  const known = new Relations(rows, sharing.map((r) => [userId, r.user_id]));
-  const audience: Audience = { contacts: [], peers: [] };
-  const others = new Set([...rows.map((r) => (r.owner_id === userId ? r.contact_id : r.owner_id)), ...sharing.map((r) => r.user_id)]);
-  for (const other of others) {
-    const relation = known.of(userId, other);
-    if (relation === 'contact') audience.contacts.push(other);
-    else if (relation === 'peer') audience.peers.push(other);
+  const known = new Relations(rows, sharing.map((r): [string, string] => [r.subject, r.other]));
+  const others = new Map<string, Set<string>>(userIds.map((id) => [id, new Set()]));
+  for (const r of rows) {
+    others.get(r.owner_id)?.add(r.contact_id);
+    others.get(r.contact_id)?.add(r.owner_id);
   }
-  return audience;
+  for (const r of sharing) others.get(r.subject)!.add(r.other);
+  for (const [userId, candidates] of others) {
+    const audience = audiences.get(userId)!;
+    for (const other of candidates) {
+      const relation = known.of(userId, other);
+      if (relation === 'contact') audience.contacts.push(other);
+      else if (relation === 'peer') audience.peers.push(other);
+    }
+  }
+  return audiences;
 }
 
 /** How `viewerId` stands to each of `userIds` (by the rule in `Relations`, as `loadAudience`), in two queries. */
