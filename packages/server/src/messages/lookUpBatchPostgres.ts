@@ -19,23 +19,26 @@ interface Found {
  * (it did, for a few hundred keys and some 40,000 rows: 23 ms) instead of one index probe per key.
  */
 export async function lookUpBatchPostgres(db: Db, requests: SendRequest[]): Promise<BatchLookups> {
+  const chatIds = [...new Set(requests.map((r) => r.chatId))];
   const deduped = requests.filter((r) => r.clientMsgId);
   const replies = requests.filter((r) => r.input.replyTo);
+  const mediaIds = [...new Set(requests.flatMap((r) => (r.input.media ? [r.input.media.id] : [])))];
+  // A part no send needs is left out: parsing and planning it would cost even with no keys.
   const { rows } = await sql<Found>`SELECT
     (SELECT json_agg(json_build_object('id', c.id, 'type', c.type, 'members', c.members,
         'blocked', CASE WHEN c.type = 'private' THEN EXISTS (SELECT 1 FROM contacts x
           WHERE x.owner_id = ANY(c.members) AND x.contact_id = ANY(c.members) AND x.owner_id <> x.contact_id AND x.status = 'blocked') ELSE false END))
       FROM (SELECT c.id, c.type, ARRAY(SELECT m.user_id FROM chat_members m WHERE m.chat_id = c.id) AS members
-        FROM chats c WHERE c.id = ANY(${[...new Set(requests.map((r) => r.chatId))]}::text[])) c) AS chats,
-    (SELECT json_agg(m)
+        FROM chats c WHERE c.id = ANY(${chatIds}::text[])) c) AS chats,
+    ${deduped.length === 0 ? sql`NULL` : sql`(SELECT json_agg(m)
       FROM unnest(${deduped.map((r) => r.chatId)}::text[], ${deduped.map((r) => r.caller.userId)}::text[], ${deduped.map((r) => r.clientMsgId)}::text[]) AS k(chat_id, sender_id, client_msg_id)
       CROSS JOIN LATERAL (SELECT * FROM messages m
-        WHERE m.chat_id = k.chat_id AND m.sender_id = k.sender_id AND m.client_msg_id = k.client_msg_id LIMIT 1) m) AS stored,
-    (SELECT json_agg(json_build_array(m.chat_id, m.id))
+        WHERE m.chat_id = k.chat_id AND m.sender_id = k.sender_id AND m.client_msg_id = k.client_msg_id LIMIT 1) m)`} AS stored,
+    ${replies.length === 0 ? sql`NULL` : sql`(SELECT json_agg(json_build_array(m.chat_id, m.id))
       FROM unnest(${replies.map((r) => r.chatId)}::text[], ${replies.map((r) => r.input.replyTo)}::text[]) AS k(chat_id, id)
-      CROSS JOIN LATERAL (SELECT chat_id, id FROM messages m WHERE m.chat_id = k.chat_id AND m.id = k.id LIMIT 1) m) AS replies,
-    (SELECT json_agg(u) FROM (SELECT id, uploader_id, kind, mime, width FROM media
-      WHERE id = ANY(${[...new Set(requests.flatMap((r) => (r.input.media ? [r.input.media.id] : [])))]}::text[])) u) AS media`.execute(db);
+      CROSS JOIN LATERAL (SELECT chat_id, id FROM messages m WHERE m.chat_id = k.chat_id AND m.id = k.id LIMIT 1) m)`} AS replies,
+    ${mediaIds.length === 0 ? sql`NULL` : sql`(SELECT json_agg(u) FROM (SELECT id, uploader_id, kind, mime, width FROM media
+      WHERE id = ANY(${mediaIds}::text[])) u)`} AS media`.execute(db);
   const found = rows[0]!;
   return {
     chats: new Map((found.chats ?? []).map(({ id, ...chat }) => [id, chat])),
