@@ -130,6 +130,23 @@ describe.each(Object.keys(adapters))('Store contract: %s', (kind) => {
     expect(Number(chat.last_seq)).toBe(4);
   });
 
+  it('stores each field as sent, whatever its characters', async () => {
+    const store = await open();
+    const chatId = await seedChat(store, ['f1', 'f2']);
+    const texts = ['NULL', '', 'say "hi", {ok}', 'back\\slash \\" and \'quotes\'', 'ünïcødé 👋 \n second line'];
+    const outcomes = await store.transaction((trx) =>
+      appendMessages(trx, [
+        ...texts.map((t, i) => send(chatId, 'f1', t, `t${i}`)),
+        send(chatId, 'f2', 'here', undefined, { type: 'location', location: { lat: 52.520008, lng: -0.1234567890123, name: 'a "place"' } }),
+      ]),
+    );
+    const stored = await store.db.selectFrom('messages').selectAll().where('chat_id', '=', chatId).orderBy('seq').execute();
+    expect(stored).toEqual(outcomes.map((o) => o.ok && o.row));
+    expect(stored.map((r) => r.content)).toEqual([...texts, 'here']);
+    expect(stored.map((r) => r.client_msg_id)).toEqual([...texts.map((_, i) => `t${i}`), null]);
+    expect(stored[5]).toMatchObject({ type: 'location', location_lat: 52.520008, location_lng: -0.1234567890123, location_name: 'a "place"', reply_to: null, media_id: null, forwarded: 0 });
+  });
+
   it('refuses non-members and unknown chats per request, storing the rest of the batch', async () => {
     const store = await open();
     const chatId = await seedChat(store, ['d1', 'd2']);
