@@ -27,7 +27,7 @@ export type SendOutcome =
   | { ok: true; row: MessageRow; fresh: boolean; memberIds: string[] }
   | { ok: false; error: AppError };
 
-// Chats per counter statement: SQLite allows 32,766 bound parameters, PostgreSQL 65,535.
+// Chats per counter statement: SQLite allows 32,766 bound parameters.
 const CHUNK = 500;
 
 /**
@@ -136,7 +136,7 @@ function mediaFits(type: string, media: BatchMedia): boolean {
   return media.kind === type;
 }
 
-/** Bumps each chat's counter by its count in one statement; returns each chat's first new seq. */
+/** SQLite: bumps each chat's counter by its count in one statement; returns each chat's first new seq. */
 async function reserveSeqs(db: Db, perChat: Map<string, number>): Promise<Map<string, number>> {
   const first = new Map<string, number>();
   const entries = [...perChat].sort(([a], [b]) => (a < b ? -1 : 1));
