@@ -1,4 +1,5 @@
 import type { Db } from '../store/Store.js';
+import { leanRows } from './leanRows.js';
 import type { Relation } from './presentPresence.js';
 
 /**
@@ -24,24 +25,28 @@ export async function loadAudience(db: Db, userId: string): Promise<Audience> {
 export async function loadAudiences(db: Db, userIds: string[]): Promise<Map<string, Audience>> {
   const audiences = new Map<string, Audience>(userIds.map((id) => [id, { contacts: [], peers: [] }]));
   if (userIds.length === 0) return audiences;
-  const rows = await db
-    .selectFrom('contacts')
-    .select(['owner_id', 'contact_id', 'status'])
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('owner_id', 'in', userIds), eb('status', 'in', ['accepted', 'blocked'])]),
-        eb.and([eb('contact_id', 'in', userIds), eb('status', '=', 'blocked')]),
-      ]),
-    )
-    .execute();
-  const sharing = await db
-    .selectFrom('chat_members as mine')
-    .innerJoin('chat_members as theirs', 'theirs.chat_id', 'mine.chat_id')
-    .select(['mine.user_id as subject', 'theirs.user_id as other'])
-    .distinct()
-    .where('mine.user_id', 'in', userIds)
-    .whereRef('theirs.user_id', '!=', 'mine.user_id')
-    .execute();
+  const rows = await leanRows(
+    db,
+    db
+      .selectFrom('contacts')
+      .select(['owner_id', 'contact_id', 'status'])
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('owner_id', 'in', userIds), eb('status', 'in', ['accepted', 'blocked'])]),
+          eb.and([eb('contact_id', 'in', userIds), eb('status', '=', 'blocked')]),
+        ]),
+      ),
+  );
+  const sharing = await leanRows(
+    db,
+    db
+      .selectFrom('chat_members as mine')
+      .innerJoin('chat_members as theirs', 'theirs.chat_id', 'mine.chat_id')
+      .select(['mine.user_id as subject', 'theirs.user_id as other'])
+      .distinct()
+      .where('mine.user_id', 'in', userIds)
+      .whereRef('theirs.user_id', '!=', 'mine.user_id'),
+  );
 
   const known = new Relations(rows, sharing.map((r): [string, string] => [r.subject, r.other]));
   const others = new Map<string, Set<string>>(userIds.map((id) => [id, new Set()]));

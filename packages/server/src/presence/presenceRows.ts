@@ -1,4 +1,5 @@
 import type { Db } from '../store/Store.js';
+import { leanRows } from './leanRows.js';
 import type { PresenceState } from './presentPresence.js';
 
 /** The stored part of presence; whether the user is connected comes from the tracker. */
@@ -8,11 +9,10 @@ export type StoredPresence = Omit<PresenceState, 'connected'>;
 export async function loadStoredPresence(db: Db, userIds: string[]): Promise<Map<string, StoredPresence>> {
   const stored = new Map<string, StoredPresence>();
   if (userIds.length === 0) return stored;
-  const rows = await db
-    .selectFrom('users')
-    .select(['id', 'chosen_status', 'last_seen_at', 'privacy_online', 'privacy_last_seen'])
-    .where('id', 'in', userIds)
-    .execute();
+  const rows = await leanRows(
+    db,
+    db.selectFrom('users').select(['id', 'chosen_status', 'last_seen_at', 'privacy_online', 'privacy_last_seen']).where('id', 'in', userIds),
+  );
   for (const r of rows) {
     stored.set(r.id, {
       chosen: r.chosen_status,
