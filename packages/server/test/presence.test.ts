@@ -116,6 +116,24 @@ describe('online and offline', () => {
     expect(seen(bobSocket, alice).map((p) => p.status)).toEqual(['online', 'offline']);
   });
 
+  it('many contacts coming and going at once: each is seen online, then offline with their own last seen stored', async () => {
+    const bob = await user();
+    const friends = await Promise.all(Array.from({ length: 8 }, () => user()));
+    for (const friend of friends) await befriend(friend, bob);
+    const bobSocket = await connect(bob);
+    const sockets = await Promise.all(friends.map((f) => connect(f)));
+    for (const friend of friends) await nextPresence(bobSocket, friend, 'online');
+
+    const before = Date.now();
+    await Promise.all(sockets.map(close));
+    for (const friend of friends) {
+      const offline = await nextPresence(bobSocket, friend, 'offline');
+      expect(Date.parse(offline.lastSeen)).toBeGreaterThanOrEqual(before - 5);
+      expect(seen(bobSocket, friend).map((p) => p.status)).toEqual(['online', 'offline']);
+      expect(await presenceOf(bob, friend)).toEqual({ userId: friend.id, status: 'offline', lastSeen: offline.lastSeen });
+    }
+  });
+
   it('a user who never connected is offline without a last seen', async () => {
     const [alice, bob] = [await user(), await user()];
     await befriend(alice, bob);

@@ -148,8 +148,8 @@ export class Presence {
   }
 
   private async connectionsChanged(transitions: Transition[]): Promise<void> {
-    const db = this.deps.store.db;
-    const stored = await loadStoredPresence(db, transitions.map((t) => t.userId));
+    const { store, bus } = this.deps;
+    const stored = await loadStoredPresence(store.db, transitions.map((t) => t.userId));
     const changes: PresenceChange[] = [];
     for (const { userId, online, at } of transitions) {
       const state = stored.get(userId);
@@ -157,10 +157,16 @@ export class Presence {
       const before: PresenceState = { ...state, connected: !online };
       // An invisible user's comings and goings stay hidden: their last seen does not move.
       const after: PresenceState = { ...before, connected: online, lastSeen: online || before.chosen === 'offline' ? before.lastSeen : at };
-      if (storedDiffers(before, after)) await saveStoredPresence(db, userId, after);
       changes.push({ userId, before, after });
     }
-    await publishPresenceChanges(db, this.deps.bus, changes);
+    const toSave = changes.filter((c) => storedDiffers(c.before, c.after));
+    // Last seens of a batch of departures in one commit: a durable commit each would queue them.
+    if (toSave.length > 0) {
+      await store.transaction(async (trx) => {
+        for (const { userId, after } of toSave) await saveStoredPresence(trx, userId, after);
+      });
+    }
+    await publishPresenceChanges(store.db, bus, changes);
   }
 
   /** Loads the user's presence, stores what `update` makes of it, then tells whoever sees a difference. */
