@@ -10,8 +10,9 @@ import { applyHolds, MAX_HOLDS, withHolds, type Hold } from './redisHolds.js';
  * users. A user is connected while any live node holds them. When a node dies its key
  * expires, and the first node to notice takes that node's users offline.
  *
- * Transitions err towards repeating, never towards missing: a node checks for the user
- * elsewhere *before* adding itself, so two nodes racing both announce `online`, and Presence
+ * A join checks for the user on other live nodes before adding this node, in one script with
+ * the add, so of two nodes racing only the first announces `online`; a leave removes this node
+ * first, then checks. Transitions err towards repeating, never towards missing, and Presence
  * sends a viewer nothing when what they see did not change.
  *
  * Joins and leaves go to Redis in batches, one batch in flight at a time (see redisHolds): those
@@ -101,7 +102,8 @@ export class RedisConnectionTracker implements ConnectionTracker {
   async close(): Promise<void> {
     this.closed = true;
     for (const timer of [...this.timers, ...this.leaving.values()]) clearInterval(timer);
-    // What is still queued is undone below anyway; a batch already out may add this node back.
+    // What is still queued is undone below anyway; the batch already out is waited for, or it
+    // could add this node back to its users after the clean-up.
     this.pending = [];
     await this.flushing;
     const mine = [...this.local.keys(), ...this.leaving.keys()];
