@@ -1,5 +1,5 @@
 import type { Db } from '../store/Store.js';
-import { leanRows } from './leanRows.js';
+import { leanRows } from '../store/leanRows.js';
 import type { Relation } from './presentPresence.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Db } from '../store/Store.js';
-import { leanRows } from './leanRows.js';
+import { leanRows } from '../store/leanRows.js';
 import type { PresenceState } from './presentPresence.js';
 
 /** The stored part of presence; whether the user is connected comes from the tracker. */
