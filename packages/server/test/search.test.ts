@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createGroup, openPrivateChat, registerUser, type TestUser } from './support/api.js';
 import { startServer, type TestServer } from './support/server.js';
@@ -36,6 +37,22 @@ describe('full-text search', () => {
     expect(result.highlights).toEqual([{ start: 12, end: 12 + w.length }]);
     expect(result.message.content.slice(result.highlights[0].start, result.highlights[0].end)).toBe(w);
     expect(res.body.nextCursor).toBeUndefined();
+  });
+
+  it('puts stored messages into the search index soon after they are sent, not only when someone searches', async () => {
+    const [alice, bob] = await users(2);
+    const chatId = await openPrivateChat(server.baseUrl, alice, bob);
+    const w = word();
+    await text(alice, chatId, `${w} one`);
+    await text(bob, chatId, `${w} two`);
+    const { store } = server.parley.ctx;
+    // What a searcher would find without waiting for the index: SQLite's index as it stands, PostgreSQL's on write.
+    const indexed = async () => Number((await (store.kind === 'sqlite'
+      ? sql<{ n: number }>`SELECT COUNT(*) AS n FROM messages_fts WHERE messages_fts MATCH ${w}`
+      : sql<{ n: number }>`SELECT COUNT(*) AS n FROM messages WHERE to_tsvector('simple', content) @@ plainto_tsquery('simple', ${w})`).execute(store.db)).rows[0]!.n);
+    const deadline = Date.now() + 5000;
+    while ((await indexed()) < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(await indexed()).toBe(2);
   });
 
   it('needs every word, matches the last one as a prefix, and ignores case and punctuation', async () => {

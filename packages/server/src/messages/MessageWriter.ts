@@ -11,6 +11,9 @@ import { loadMessageDetails } from './loadMessageDetails.js';
 
 export type SendResult = { ok: true; message: Message } | { ok: false; error: AppError };
 
+// How long stored messages may wait for the search index; a search waits for it to catch up.
+const SEARCH_INDEX_AFTER_MS = 250;
+
 /**
  * The single write path for messages: sends share one transaction per event-loop turn
  * (CommitQueue), so an ack is never sent for an unstored message, and fan-out is
@@ -18,6 +21,7 @@ export type SendResult = { ok: true; message: Message } | { ok: false; error: Ap
  */
 export class MessageWriter {
   private readonly queue: CommitQueue<SendRequest, SendResult>;
+  private indexTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly ctx: Context) {
     this.queue = new CommitQueue((batch) => this.commit(batch));
@@ -27,8 +31,24 @@ export class MessageWriter {
     return this.queue.submit(req);
   }
 
-  drain(): Promise<void> {
-    return this.queue.drain();
+  async drain(): Promise<void> {
+    await this.queue.drain();
+    clearTimeout(this.indexTimer);
+    this.indexTimer = undefined;
+    await this.indexSearch();
+  }
+
+  /** One search-index pass for every commit in the next SEARCH_INDEX_AFTER_MS (Store.searchCaughtUp). */
+  private indexSearchSoon(): void {
+    this.indexTimer ??= setTimeout(() => {
+      this.indexTimer = undefined;
+      void this.indexSearch();
+    }, SEARCH_INDEX_AFTER_MS);
+  }
+
+  private async indexSearch(): Promise<void> {
+    // Nothing is lost if it fails: the next pass, or the next search, indexes the same rows.
+    await this.ctx.store.searchCaughtUp().catch((err: unknown) => this.ctx.log.warn({ err }, 'search indexing failed'));
   }
 
   private async commit(batch: SendRequest[]): Promise<Committed<SendResult>> {
@@ -40,11 +60,7 @@ export class MessageWriter {
       // Another node may store the same (chat, sender, clientMsgId) between our dedupe read and
       // insert; the unique index refuses it, and a rerun finds that row and dedupes against it.
       outcomes = await withRetry(
-        () => store.transaction(async (trx) => {
-          const stored = await appendMessages(trx, batch);
-          await store.indexSearch(trx);
-          return stored;
-        }),
+        () => store.transaction((trx) => appendMessages(trx, batch)),
         isUniqueViolation, 3, 1,
       );
     } catch (err) {
@@ -67,6 +83,7 @@ export class MessageWriter {
       return { ok: true, message };
     });
     metrics.messagesStored.inc(events.length);
+    if (events.length > 0) this.indexSearchSoon();
     return { results, afterward: () => this.ctx.bus.publish(events) };
   }
 

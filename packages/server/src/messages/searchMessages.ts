@@ -29,6 +29,7 @@ export async function searchMessages(ctx: Context, caller: Caller, query: Search
   const scope = query.chatId ? sql`AND m.chat_id = ${query.chatId}` : sql``;
   const notHidden = sql`AND NOT EXISTS (SELECT 1 FROM message_hides h WHERE h.chat_id = m.chat_id AND h.seq = m.seq AND h.user_id = ${caller.userId})`;
   const page = sql`LIMIT ${limit + 1} OFFSET ${offset}`;
+  await ctx.store.searchCaughtUp();
   const found = ctx.store.kind === 'sqlite'
     ? await sqliteSearch(ctx, ftsQuery(terms), caller.userId, scope, notHidden, page)
     : await postgresSearch(ctx, tsQuery(terms), caller.userId, scope, notHidden, page);

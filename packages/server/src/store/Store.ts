@@ -11,10 +11,11 @@ export interface Store {
   /** Runs `fn` in one transaction: committed (durably) when it resolves, rolled back when it throws. */
   transaction<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
   /**
-   * Adds messages stored since the last call to the full-text index, in one pass over them,
-   * inside the caller's transaction `db`. A no-op where the database indexes on write (PostgreSQL).
+   * Resolves once every message committed before the call is in the full-text index. SQLite
+   * indexes in the background, a batch at a time in its own transaction (SearchIndexer); search
+   * awaits this first so it finds what was just sent. PostgreSQL indexes on write: resolves at once.
    */
-  indexSearch(db: Kysely<Database>): Promise<void>;
+  searchCaughtUp(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -29,7 +29,7 @@ export async function openPostgresStore(databaseUrl: string, log: Logger, poolSi
     // Two nodes bumping the same chats' counters can deadlock; PostgreSQL aborts one, which reruns.
     transaction: (fn) => withRetry(() => db.transaction().execute(fn), isTransientConflict, 5, 5),
     // The GIN index over to_tsvector(content) is kept by PostgreSQL itself.
-    indexSearch: async () => {},
+    searchCaughtUp: async () => {},
     close: () => db.destroy(),
   };
 }

@@ -74,7 +74,10 @@ class DurableSqliteDriver implements Driver {
   }
 
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin'));
+    // IMMEDIATE: another process writing the file (a bulk load, a maintenance script) makes this
+    // wait out busy_timeout. A deferred BEGIN reads first and then fails at once (SQLITE_BUSY)
+    // on its first write if that process committed since.
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
 
   async commitTransaction(): Promise<void> {

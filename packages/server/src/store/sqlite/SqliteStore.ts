@@ -1,13 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, sql } from 'kysely';
+import { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { Store } from '../Store.js';
 import { migrateToLatest } from '../migrate.js';
 import type { Logger } from 'pino';
 import { Checkpointer } from './Checkpointer.js';
 import { DurableSqliteDialect } from './DurableSqliteDialect.js';
+import { SearchIndexer } from './SearchIndexer.js';
 
 const CHECKPOINT_EVERY_MS = 100;
 
@@ -36,6 +37,7 @@ export async function openSqliteStore(dataDir: string, log: Logger): Promise<Sto
   const db = new Kysely<Database>({ dialect });
   await migrateToLatest(db as Kysely<unknown>);
   const checkpointer = new Checkpointer(file.name, CHECKPOINT_EVERY_MS, (message) => log.warn({ err: message }, 'background checkpoint failed'));
+  const searchIndexer = new SearchIndexer(db);
 
   return {
     kind: 'sqlite',
@@ -45,18 +47,11 @@ export async function openSqliteStore(dataDir: string, log: Logger): Promise<Sto
       await dialect.flushed();
       return result;
     },
-    indexSearch,
+    searchCaughtUp: () => searchIndexer.caughtUp(),
     close: async () => {
+      await searchIndexer.idle();
       await checkpointer.stop();
       await db.destroy();
     },
   };
-}
-
-/** FTS5 takes rows fastest in rowid order in one statement (migration 0005 says why it is not a trigger). */
-async function indexSearch(db: Kysely<Database>): Promise<void> {
-  const added = await sql`INSERT INTO messages_fts(rowid, content)
-    SELECT rowid, content FROM messages WHERE rowid > (SELECT indexed_rowid FROM messages_fts_state)`.execute(db);
-  if (!added.numAffectedRows) return;
-  await sql`UPDATE messages_fts_state SET indexed_rowid = (SELECT MAX(rowid) FROM messages)`.execute(db);
 }
