@@ -1,15 +1,14 @@
-import { sql, SqliteAdapter } from 'kysely';
+import { SqliteAdapter } from 'kysely';
 import type { MessageInput } from '@parley/protocol';
 import { AppError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Caller } from '../context.js';
 import type { Db } from '../store/Store.js';
 import type { MessageRow } from '../store/schema.js';
-import { insertMessages } from '../store/insertMessages.js';
-import { insertNumbered } from '../store/postgres/insertNumbered.js';
+import { idemKey, type SendBatchFound, type SendBatchKeys, type SendBatchMedia, type SendPath } from '../store/SendPath.js';
+import { sqliteSendPath } from '../store/sqlite/sqliteSendPath.js';
+import { postgresSendPath } from '../store/postgres/postgresSendPath.js';
 import { AUDIO_CAPABLE } from '../media/sniffMediaType.js';
-import { idemKey, lookUpBatch, type BatchLookups, type BatchMedia } from './lookUpBatch.js';
-import { lookUpBatchPostgres } from './lookUpBatchPostgres.js';
 
 export interface SendRequest {
   caller: Caller;
@@ -27,9 +26,6 @@ export type SendOutcome =
   | { ok: true; row: MessageRow; fresh: boolean; memberIds: string[] }
   | { ok: false; error: AppError };
 
-// Chats per counter statement: SQLite allows 32,766 bound parameters.
-const CHUNK = 500;
-
 /**
  * Stores a batch of sends in the caller's transaction, in a fixed number of statements
  * whatever the batch size: look up what the checks need, bump every chat's counter once,
@@ -37,8 +33,8 @@ const CHUNK = 500;
  * updated in this same transaction, so seqs are gapless and every reader sees one order.
  */
 export async function appendMessages(db: Db, requests: SendRequest[]): Promise<SendOutcome[]> {
-  const onSqlite = db.getExecutor().adapter instanceof SqliteAdapter;
-  const found = await (onSqlite ? lookUpBatch : lookUpBatchPostgres)(db, requests);
+  const path = sendPathOf(db);
+  const found = await path.lookUpSendBatch(db, sendBatchKeys(requests));
   const outcomes: Array<SendOutcome | undefined> = requests.map((req) => {
     const error = checkSend(req, found);
     return error && { ok: false, error };
@@ -71,13 +67,7 @@ export async function appendMessages(db: Db, requests: SendRequest[]): Promise<S
     rows.push(row);
     outcomes[i] = { ok: true, row, fresh: true, memberIds: found.chats.get(req.chatId)!.members };
   }
-  if (onSqlite) {
-    const first = await reserveSeqs(db, placed);
-    for (const row of rows) row.seq += first.get(row.chat_id)! - 1;
-    await insertMessages(db, rows);
-  } else {
-    await insertNumbered(db, rows);
-  }
+  await path.appendNumbered(db, rows);
 
   return requests.map((req, i) => {
     const outcome = outcomes[i];
@@ -110,7 +100,7 @@ function newRow(req: SendRequest, seq: number, now: number): MessageRow {
 }
 
 /** The first check a send fails, if any: membership, blocks, reply target, media. */
-function checkSend(req: SendRequest, found: BatchLookups): AppError | undefined {
+function checkSend(req: SendRequest, found: SendBatchFound): AppError | undefined {
   const chat = found.chats.get(req.chatId);
   if (!chat) return notFound('chat');
   if (!chat.members.includes(req.caller.userId)) return new AppError('forbidden', 'you are not a member of this chat');
@@ -130,26 +120,26 @@ function checkSend(req: SendRequest, found: BatchLookups): AppError | undefined 
 }
 
 /** A file message may carry anything; a voice note may be a WebM or MP4 without a picture. */
-function mediaFits(type: string, media: BatchMedia): boolean {
+function mediaFits(type: string, media: SendBatchMedia): boolean {
   if (type === 'file') return true;
   if (type === 'audio' && media.kind === 'video') return AUDIO_CAPABLE.has(media.mime) && media.width === null;
   return media.kind === type;
 }
 
-/** SQLite: bumps each chat's counter by its count in one statement; returns each chat's first new seq. */
-async function reserveSeqs(db: Db, perChat: Map<string, number>): Promise<Map<string, number>> {
-  const first = new Map<string, number>();
-  const entries = [...perChat].sort(([a], [b]) => (a < b ? -1 : 1));
-  for (let i = 0; i < entries.length; i += CHUNK) {
-    const part = entries.slice(i, i + CHUNK);
-    const bump = sql.join(part.map(([id, n]) => sql`WHEN ${id} THEN CAST(${n} AS INTEGER)`), sql` `);
-    const updated = await db
-      .updateTable('chats')
-      .set({ last_seq: sql`last_seq + CASE id ${bump} END` })
-      .where('id', 'in', part.map(([id]) => id))
-      .returning(['id', 'last_seq'])
-      .execute();
-    for (const row of updated) first.set(row.id, Number(row.last_seq) - perChat.get(row.id)! + 1);
-  }
-  return first;
+/**
+ * The Store port is to carry these (Store extends SendPath) once its adapters' store objects
+ * include them; until then the transaction's Kysely adapter says which database this is.
+ */
+function sendPathOf(db: Db): SendPath {
+  return db.getExecutor().adapter instanceof SqliteAdapter ? sqliteSendPath : postgresSendPath;
+}
+
+/** Every key the batch's checks read, for every send: one that fails a check has the rest ignored. */
+function sendBatchKeys(requests: SendRequest[]): SendBatchKeys {
+  return {
+    chatIds: [...new Set(requests.map((r) => r.chatId))],
+    clientMsgIds: requests.flatMap((r) => (r.clientMsgId ? [[r.chatId, r.caller.userId, r.clientMsgId] as [string, string, string]] : [])),
+    replyTargets: requests.flatMap((r) => (r.input.replyTo ? [[r.chatId, r.input.replyTo] as [string, string]] : [])),
+    mediaIds: [...new Set(requests.flatMap((r) => (r.input.media ? [r.input.media.id] : [])))],
+  };
 }

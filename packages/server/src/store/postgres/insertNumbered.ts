@@ -1,7 +1,7 @@
 import { CompiledQuery } from 'kysely';
 import type { Db } from '../Store.js';
 import type { MessageRow } from '../schema.js';
-import { COLUMNS } from '../insertMessages.js';
+import { MESSAGE_COLUMNS as COLUMNS } from '../SendPath.js';
 
 /** Each column's type, for the array parameter that carries it. */
 const TYPES: Record<(typeof COLUMNS)[number], string> = {
@@ -25,17 +25,16 @@ const APPEND = `WITH bumped AS (
   SELECT id, base FROM bumped`;
 
 /**
- * Stores new rows whose `seq` is still their place among the batch's new rows in their chat
- * (1, 2, …), after each chat's current last_seq, and bumps the chats' counters: one statement.
- * Gives each row its real seq. Counts go in sorted by chat, the order the counter rows are locked
+ * PostgreSQL's appendNumbered: the counter bump and the inserts in one statement, one round trip
+ * whatever the batch. Counts go in sorted by chat, the order the counter rows are locked
  * in when PostgreSQL probes them one by one (as it does for a few keys on a large table).
  */
-export async function insertNumbered(db: Db, rows: MessageRow[]): Promise<void> {
+export async function insertNumbered(trx: Db, rows: MessageRow[]): Promise<void> {
   if (rows.length === 0) return;
   const counts = new Map<string, number>();
   for (const row of rows) counts.set(row.chat_id, Math.max(counts.get(row.chat_id) ?? 0, row.seq));
   const chats = [...counts.keys()].sort();
-  const { rows: bumped } = await db.executeQuery(CompiledQuery.raw(APPEND, [chats, chats.map((id) => counts.get(id)), ...COLUMNS.map((c) => rows.map((row) => row[c]))]));
+  const { rows: bumped } = await trx.executeQuery(CompiledQuery.raw(APPEND, [chats, chats.map((id) => counts.get(id)), ...COLUMNS.map((c) => rows.map((row) => row[c]))]));
   const base = new Map((bumped as Array<{ id: string; base: number }>).map((b) => [b.id, b.base]));
   // Chats are never deleted, so this is a bug, not a race: fail the batch rather than number it wrong.
   if (base.size !== chats.length) throw new Error('a chat of the batch has no counter row');

@@ -1,15 +1,16 @@
 import { sql } from 'kysely';
-import type { Db } from '../store/Store.js';
-import type { MessageRow } from '../store/schema.js';
-import type { SendRequest } from './appendMessages.js';
-import { idemKey, type BatchChat, type BatchLookups, type BatchMedia } from './lookUpBatch.js';
+import type { Db } from '../Store.js';
+import type { MessageRow } from '../schema.js';
+import { idemKey, type SendBatchChat, type SendBatchFound, type SendBatchKeys, type SendBatchMedia } from '../SendPath.js';
 
 interface Found {
-  chats: Array<BatchChat & { id: string }> | null;
+  chats: Array<SendBatchChat & { id: string }> | null;
   stored: MessageRow[] | null;
   replies: Array<[string, string]> | null;
-  media: BatchMedia[] | null;
+  media: SendBatchMedia[] | null;
 }
+
+const column = <T>(keys: T[][], i: number) => keys.map((k) => k[i]);
 
 /**
  * All of a batch's lookups in one statement (one round trip instead of five), each part a JSON
@@ -18,11 +19,8 @@ interface Found {
  * into a join: a join lets the planner pick a hash join over a sequential scan of `messages`
  * (it did, for a few hundred keys and some 40,000 rows: 23 ms) instead of one index probe per key.
  */
-export async function lookUpBatchPostgres(db: Db, requests: SendRequest[]): Promise<BatchLookups> {
-  const chatIds = [...new Set(requests.map((r) => r.chatId))];
-  const deduped = requests.filter((r) => r.clientMsgId);
-  const replies = requests.filter((r) => r.input.replyTo);
-  const mediaIds = [...new Set(requests.flatMap((r) => (r.input.media ? [r.input.media.id] : [])))];
+export async function lookUpSendBatch(trx: Db, keys: SendBatchKeys): Promise<SendBatchFound> {
+  const { chatIds, clientMsgIds: deduped, replyTargets: replies, mediaIds } = keys;
   // A part no send needs is left out: parsing and planning it would cost even with no keys.
   const { rows } = await sql<Found>`SELECT
     (SELECT json_agg(json_build_object('id', c.id, 'type', c.type, 'members', c.members,
@@ -31,14 +29,14 @@ export async function lookUpBatchPostgres(db: Db, requests: SendRequest[]): Prom
       FROM (SELECT c.id, c.type, ARRAY(SELECT m.user_id FROM chat_members m WHERE m.chat_id = c.id) AS members
         FROM chats c WHERE c.id = ANY(${chatIds}::text[])) c) AS chats,
     ${deduped.length === 0 ? sql`NULL` : sql`(SELECT json_agg(m)
-      FROM unnest(${deduped.map((r) => r.chatId)}::text[], ${deduped.map((r) => r.caller.userId)}::text[], ${deduped.map((r) => r.clientMsgId)}::text[]) AS k(chat_id, sender_id, client_msg_id)
+      FROM unnest(${column(deduped, 0)}::text[], ${column(deduped, 1)}::text[], ${column(deduped, 2)}::text[]) AS k(chat_id, sender_id, client_msg_id)
       CROSS JOIN LATERAL (SELECT * FROM messages m
         WHERE m.chat_id = k.chat_id AND m.sender_id = k.sender_id AND m.client_msg_id = k.client_msg_id LIMIT 1) m)`} AS stored,
     ${replies.length === 0 ? sql`NULL` : sql`(SELECT json_agg(json_build_array(m.chat_id, m.id))
-      FROM unnest(${replies.map((r) => r.chatId)}::text[], ${replies.map((r) => r.input.replyTo)}::text[]) AS k(chat_id, id)
+      FROM unnest(${column(replies, 0)}::text[], ${column(replies, 1)}::text[]) AS k(chat_id, id)
       CROSS JOIN LATERAL (SELECT chat_id, id FROM messages m WHERE m.chat_id = k.chat_id AND m.id = k.id LIMIT 1) m)`} AS replies,
     ${mediaIds.length === 0 ? sql`NULL` : sql`(SELECT json_agg(u) FROM (SELECT id, uploader_id, kind, mime, width FROM media
-      WHERE id = ANY(${mediaIds}::text[])) u)`} AS media`.execute(db);
+      WHERE id = ANY(${mediaIds}::text[])) u)`} AS media`.execute(trx);
   const found = rows[0]!;
   return {
     chats: new Map((found.chats ?? []).map(({ id, ...chat }) => [id, chat])),
