@@ -234,6 +234,23 @@ describe('logout and revoking devices', () => {
     laptopSocket.close();
   });
 
+  it('a device that was just let in is refused on its very next request once it is revoked, history included', async () => {
+    const [alice, bob] = [await registerUser(server.baseUrl), await registerUser(server.baseUrl)];
+    const chatId = await openPrivateChat(server.baseUrl, alice, bob);
+    const phone = await loginDevice(server.baseUrl, alice, 'phone');
+    const history = (token: string) => api(server.baseUrl, 'GET', `/chats/${chatId}/messages`, undefined, token);
+    // Requests a moment apart: the REST edge remembers the device as valid between them.
+    expect((await history(phone.accessToken)).status).toBe(200);
+    expect((await history(alice.accessToken)).status).toBe(200);
+    const phoneId = (await api(server.baseUrl, 'GET', '/users/me/devices', undefined, phone.accessToken)).body.devices.find((d: any) => d.current).id;
+
+    expect((await api(server.baseUrl, 'DELETE', `/users/me/devices/${phoneId}`, undefined, alice.accessToken)).status).toBe(204);
+    expect(await history(phone.accessToken)).toMatchObject({ status: 401, body: unauthorized() });
+    expect((await api(server.baseUrl, 'POST', '/auth/logout', undefined, alice.accessToken)).status).toBe(204);
+    expect(await history(alice.accessToken)).toMatchObject({ status: 401, body: unauthorized() });
+    expect((await history(bob.accessToken)).status).toBe(200);
+  });
+
   it("cannot revoke another user's device or an unknown one (404)", async () => {
     const [alice, bob] = [await registerUser(server.baseUrl), await registerUser(server.baseUrl)];
     const bobDevice = (await api(server.baseUrl, 'GET', '/users/me/devices', undefined, bob.accessToken)).body.devices[0].id;

@@ -406,3 +406,45 @@ describe('catch-up of changes', () => {
     socket.close();
   });
 });
+
+describe('history pages', () => {
+  const unsigned = (m: any) => (m.media ? { ...m, media: { ...m.media, url: undefined, urlExpiresAt: undefined, thumbUrl: undefined } } : m);
+  const page = async (user: TestUser, chatId: string, query: string) => {
+    const res = await api(server.baseUrl, 'GET', `/chats/${chatId}/messages${query}`, undefined, user.accessToken);
+    expect(res.status).toBe(200);
+    return res.body;
+  };
+
+  it('show each message as its last change left it, to each viewer, whichever way they are paged', async () => {
+    const [alice, bob, carol] = await users(3);
+    const groupId = await createGroup(server.baseUrl, alice, [bob, carol]);
+    const image = await uploaded(alice, await pngOf(21), 'p.png');
+    const photo = (await send(alice, groupId, { type: 'image', media: { id: image.id }, content: 'the view' })).body.message;
+    const question = await text(alice, groupId, 'pizza tonight?');
+    const reply = (await send(bob, groupId, { type: 'text', content: 'yes', replyTo: question.id })).body.message;
+    await react(bob, groupId, question.id, '👍');
+    await react(carol, groupId, question.id, '❤️');
+    const reacted = (await react(alice, groupId, question.id, '👍')).body.message;
+    const oops = await text(carol, groupId, 'oops');
+    const tombstone = (await remove(carol, groupId, oops.id, 'everyone')).body.message;
+    const secret = await text(alice, groupId, 'between us');
+    const hiddenForBob = (await remove(bob, groupId, secret.id, 'me')).body.message;
+    const place = (await send(alice, groupId, { type: 'location', location: { lat: 48.8584, lng: 2.2945, name: 'Eiffel Tower' } })).body.message;
+
+    expect(reacted.reactions).toEqual([{ emoji: '👍', count: 2, userIds: [bob.id, alice.id] }, { emoji: '❤️', count: 1, userIds: [carol.id] }]);
+    const forBob = [photo, reacted, reply, tombstone, hiddenForBob, place].map(unsigned);
+    const newest = await page(bob, groupId, '');
+    expect(newest.messages.map(unsigned)).toEqual(forBob);
+    expect(newest.hasMore).toBe(false);
+    // Pages of two back from the end and forward from the start cut the same rows at other places.
+    const back = [...(await page(bob, groupId, '?limit=2&before=3')).messages, ...(await page(bob, groupId, '?limit=2&before=5')).messages, ...(await page(bob, groupId, '?limit=2&before=7')).messages];
+    expect(back.map(unsigned)).toEqual(forBob);
+    const ahead = await page(bob, groupId, '?limit=4&after=2');
+    expect(ahead.messages.map(unsigned)).toEqual(forBob.slice(2));
+    expect(ahead.hasMore).toBe(false);
+    expect((await page(bob, groupId, '?limit=2&after=2&before=6')).messages.map((m: any) => m.seq)).toEqual([4, 5]);
+    // Only Bob hid it: Alice sees it in full.
+    expect((await page(alice, groupId, '?after=4&before=6')).messages).toEqual([secret]);
+    expect((await fetch(`${server.baseUrl}${newest.messages[0].media.url}`)).status).toBe(200);
+  });
+});

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createGroup, openPrivateChat, registerUser, type TestUser } from './support/api.js';
+import { api, createGroup, loginDevice, openPrivateChat, registerUser, type TestUser } from './support/api.js';
+import { RECENT_DEVICE_TTL_MS } from '../src/accounts/RecentDevices.js';
 import { clusterEnv } from './support/backend.js';
 import { freePort, startChild, type ChildServer } from './support/childServer.js';
 import { TestSocket } from './support/socket.js';
@@ -98,6 +99,25 @@ describe('three nodes sharing PostgreSQL and Redis', () => {
     expect(refused.body.error.code).toBe('rate_limited');
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     await Promise.all([a.crash(), b.crash()]);
+  });
+
+  it('a device revoked on one node is refused by the others as soon as the bus tells them, well inside RECENT_DEVICE_TTL_MS', async () => {
+    const [alice, bob] = [await registerUser(nodes[0]!.baseUrl), await registerUser(nodes[0]!.baseUrl)];
+    const chatId = await openPrivateChat(nodes[0]!.baseUrl, alice, bob);
+    const phone = await loginDevice(nodes[0]!.baseUrl, alice, 'phone');
+    const history = (node: ChildServer) => api(node.baseUrl, 'GET', `/chats/${chatId}/messages`, undefined, phone.accessToken);
+    // Nodes 2 and 3 have just found the phone valid, so each remembers it.
+    expect((await history(nodes[1]!)).status).toBe(200);
+    expect((await history(nodes[2]!)).status).toBe(200);
+    const phoneId = (await api(nodes[1]!.baseUrl, 'GET', '/users/me/devices', undefined, phone.accessToken)).body.devices.find((d: any) => d.current).id;
+
+    const revoked = Date.now();
+    expect((await api(nodes[0]!.baseUrl, 'DELETE', `/users/me/devices/${phoneId}`, undefined, alice.accessToken)).status).toBe(204);
+    for (const node of [nodes[1]!, nodes[2]!]) {
+      while ((await history(node)).status === 200) await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(Date.now() - revoked).toBeLessThan(RECENT_DEVICE_TTL_MS);
+    expect((await history(nodes[1]!)).status).toBe(401);
   });
 
   it('presence spans nodes: online while any device on any node is connected; a dead node\'s users go offline', async () => {

@@ -62,15 +62,18 @@ async function loadReactions(db: Db, live: MessageRow[], details: MessageDetails
       .orderBy('created_at')
       .orderBy('user_id')
       .execute();
-    for (const r of found) {
-      const key = seqKey(r.chat_id, Number(r.seq));
-      const list = details.reactions.get(key) ?? [];
-      const same = list.find((x) => x.emoji === r.emoji);
-      if (same) (same.count++, same.userIds.push(r.user_id));
-      else list.push({ emoji: r.emoji, count: 1, userIds: [r.user_id] } satisfies Reaction);
-      details.reactions.set(key, list);
-    }
+    for (const r of found) addReaction(details, r.chat_id, Number(r.seq), r.user_id, r.emoji);
   }
+}
+
+/** One stored reaction into its message's list, grouped by emoji; fed in the order they were made. */
+export function addReaction(details: MessageDetails, chatId: string, seq: number, userId: string, emoji: string): void {
+  const key = seqKey(chatId, seq);
+  const list = details.reactions.get(key) ?? [];
+  const same = list.find((x) => x.emoji === emoji);
+  if (same) (same.count++, same.userIds.push(userId));
+  else list.push({ emoji, count: 1, userIds: [userId] } satisfies Reaction);
+  details.reactions.set(key, list);
 }
 
 async function loadHides(db: Db, rows: MessageRow[], viewerId: string, details: MessageDetails): Promise<void> {
