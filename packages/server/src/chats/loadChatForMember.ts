@@ -17,12 +17,10 @@ export async function loadChatForMember(db: Db, chatId: string, userId: string):
   if (!found) throw notFound('chat');
   const { role, joined_at, last_delivered_seq, last_read_seq, ...chat } = found;
   if (role === null || joined_at === null || last_delivered_seq === null || last_read_seq === null) {
-    throw notAMember();
+    throw new AppError('forbidden', 'you are not a member of this chat');
   }
   return { chat, member: { chat_id: chatId, user_id: userId, role, joined_at, last_delivered_seq, last_read_seq } };
 }
-
-export const notAMember = (): AppError => new AppError('forbidden', 'you are not a member of this chat');
 
 export async function loadGroupForAdmin(db: Db, chatId: string, userId: string) {
   const loaded = await loadChatForMember(db, chatId, userId);

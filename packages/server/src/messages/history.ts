@@ -2,10 +2,8 @@ import { LIMITS, type HistoryQuery, type Message } from '@parley/protocol';
 import { invalid } from '../errors.js';
 import type { Caller, Context } from '../context.js';
 import { loadChatForMember } from '../chats/loadChatForMember.js';
-import type { MessageRow } from '../store/schema.js';
-import { presentMessage, type MessageDetails } from './presentMessage.js';
-import { loadMessageDetails } from './loadMessageDetails.js';
-import { loadPagePostgres, type PageQuery } from './loadPagePostgres.js';
+import { addReaction, loadMessageDetails } from './loadMessageDetails.js';
+import { presentMessage, seqKey } from './presentMessage.js';
 
 /**
  * A page of a chat's history, always in ascending seq. `before` pages back from a seq,
@@ -15,30 +13,35 @@ export async function loadHistory(ctx: Context, caller: Caller, chatId: string, 
   if (query.before !== undefined && query.after !== undefined && query.before <= query.after + 1) {
     throw invalid('before: must be greater than after + 1');
   }
+  const db = ctx.store.db;
   const limit = query.limit ?? LIMITS.historyPageDefault;
   const forward = query.after !== undefined && query.before === undefined;
-  const page: PageQuery = { chatId, viewerId: caller.userId, before: query.before, after: query.after, take: limit + 1, forward };
-  // On PostgreSQL each statement is a round trip; on SQLite a statement is a call, and the
-  // portable queries cost less there than building JSON.
-  const { rows, details } = ctx.store.kind === 'postgres' ? await loadPagePostgres(ctx, page) : await loadPage(ctx, page);
-  const hasMore = rows.length > limit;
-  const shown = rows.slice(0, limit);
-  if (!forward) shown.reverse();
-  return { messages: shown.map((row) => presentMessage(row, details)), hasMore };
-}
-
-async function loadPage(ctx: Context, page: PageQuery): Promise<{ rows: MessageRow[]; details: MessageDetails }> {
-  const db = ctx.store.db;
-  let q = db.selectFrom('messages').selectAll().where('chat_id', '=', page.chatId);
-  if (page.before !== undefined) q = q.where('seq', '<', page.before);
-  if (page.after !== undefined) q = q.where('seq', '>', page.after);
-  // Read alongside the membership check; a caller who is not a member gets the check's error
-  // and never sees the rows.
-  const [, rows] = await Promise.all([
-    loadChatForMember(db, page.chatId, page.viewerId),
-    q.orderBy('seq', page.forward ? 'asc' : 'desc').limit(page.take).execute(),
+  // The page's seqs: the rows and the details select them again as a subquery (about fifty
+  // primary-key entries), so all four statements go out at once.
+  const pageOf = () => {
+    let q = db.selectFrom('messages').where('chat_id', '=', chatId);
+    if (query.before !== undefined) q = q.where('seq', '<', query.before);
+    if (query.after !== undefined) q = q.where('seq', '>', query.after);
+    return q.orderBy('seq', forward ? 'asc' : 'desc').limit(limit + 1);
+  };
+  // On PostgreSQL each statement is a round trip, and these are independent: they overlap on
+  // the pool's connections, one round trip in all. A caller who is not a member gets the
+  // membership check's error and never sees what the others read.
+  const [, rows, reactions, hides] = await Promise.all([
+    loadChatForMember(db, chatId, caller.userId),
+    pageOf().selectAll().execute(),
+    db.selectFrom('message_reactions').select(['seq', 'user_id', 'emoji'])
+      .where('chat_id', '=', chatId).where('seq', 'in', pageOf().select('seq'))
+      .orderBy('created_at').orderBy('user_id').execute(),
+    db.selectFrom('message_hides').select(['seq', 'change_seq'])
+      .where('chat_id', '=', chatId).where('user_id', '=', caller.userId).where('seq', 'in', pageOf().select('seq')).execute(),
   ]);
-  // Not for the extra row, which is not shown: its media or quote would be a query for nothing.
-  const details = await loadMessageDetails(ctx, db, rows.slice(0, page.take - 1), { viewerId: page.viewerId });
-  return { rows, details };
+  const hasMore = rows.length > limit;
+  const page = rows.slice(0, limit);
+  if (!forward) page.reverse();
+  // Media and quotes depend on the rows: a second round trip, only for pages that have them.
+  const details = await loadMessageDetails(ctx, db, page, { reactions: false });
+  for (const r of reactions) addReaction(details, chatId, Number(r.seq), r.user_id, r.emoji);
+  for (const h of hides) details.hidden.set(seqKey(chatId, Number(h.seq)), Number(h.change_seq));
+  return { messages: page.map((row) => presentMessage(row, details)), hasMore };
 }
