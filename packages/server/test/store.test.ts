@@ -63,7 +63,7 @@ describe.each(Object.keys(adapters))('Store contract: %s', (kind) => {
     const chatId = await seedChat(store, ['a1', 'a2']);
     await expect(
       store.transaction(async (trx) => {
-        await appendMessages(trx, [send(chatId, 'a1', 'doomed')]);
+        await appendMessages(store, trx, [send(chatId, 'a1', 'doomed')]);
         throw new Error('abort');
       }),
     ).rejects.toThrow('abort');
@@ -78,7 +78,7 @@ describe.each(Object.keys(adapters))('Store contract: %s', (kind) => {
     const chatId = await seedChat(store, ['b1', 'b2']);
     await Promise.all(
       Array.from({ length: 20 }, (_, batch) =>
-        store.transaction((trx) => appendMessages(trx, Array.from({ length: 10 }, (_, i) => send(chatId, i % 2 ? 'b1' : 'b2', `${batch}.${i}`)))),
+        store.transaction((trx) => appendMessages(store, trx, Array.from({ length: 10 }, (_, i) => send(chatId, i % 2 ? 'b1' : 'b2', `${batch}.${i}`)))),
       ),
     );
     const rows = await store.db.selectFrom('messages').select(['seq', 'created_at']).where('chat_id', '=', chatId).orderBy('seq').execute();
@@ -90,15 +90,15 @@ describe.each(Object.keys(adapters))('Store contract: %s', (kind) => {
   it('a clientMsgId stored once is found again, within a batch and across batches', async () => {
     const store = await open();
     const chatId = await seedChat(store, ['c1', 'c2']);
-    const [first, sameBatch] = await store.transaction((trx) => appendMessages(trx, [send(chatId, 'c1', 'hi', 'k1'), send(chatId, 'c1', 'hi', 'k1')]));
-    const [later] = await store.transaction((trx) => appendMessages(trx, [send(chatId, 'c1', 'hi', 'k1')]));
+    const [first, sameBatch] = await store.transaction((trx) => appendMessages(store, trx, [send(chatId, 'c1', 'hi', 'k1'), send(chatId, 'c1', 'hi', 'k1')]));
+    const [later] = await store.transaction((trx) => appendMessages(store, trx, [send(chatId, 'c1', 'hi', 'k1')]));
     expect(first!.ok && sameBatch!.ok && later!.ok).toBe(true);
     if (!first!.ok || !sameBatch!.ok || !later!.ok) return;
     expect(sameBatch!.row.id).toBe(first!.row.id);
     expect(later!.row.id).toBe(first!.row.id);
     expect([first!.fresh, sameBatch!.fresh, later!.fresh]).toEqual([true, false, false]);
     // The same clientMsgId from another sender is another message.
-    const [other] = await store.transaction((trx) => appendMessages(trx, [send(chatId, 'c2', 'hi', 'k1')]));
+    const [other] = await store.transaction((trx) => appendMessages(store, trx, [send(chatId, 'c2', 'hi', 'k1')]));
     expect(other!.ok && other!.row.seq).toBe(2);
   });
 
@@ -109,10 +109,10 @@ describe.each(Object.keys(adapters))('Store contract: %s', (kind) => {
     const now = Date.now();
     await store.db.insertInto('contacts').values({ owner_id: 'e3', contact_id: 'e1', status: 'blocked', created_at: now }).execute();
     await store.db.insertInto('media').values({ id: 'm-e2', uploader_id: 'e2', kind: 'image', mime: 'image/png', size: 1, sha256: 'x', blob_key: 'k', name: null, width: 1, height: 1, duration_ms: null, thumb_key: null, thumb_width: null, thumb_height: null, preview: null, created_at: now }).execute();
-    const [first] = await store.transaction((trx) => appendMessages(trx, [send(chatId, 'e1', 'first', 'k1')]));
+    const [first] = await store.transaction((trx) => appendMessages(store, trx, [send(chatId, 'e1', 'first', 'k1')]));
     if (!first!.ok) throw first!.error;
     const outcomes = await store.transaction((trx) =>
-      appendMessages(trx, [
+      appendMessages(store, trx, [
         send(chatId, 'e1', 'first again', 'k1'),
         send(privateId, 'e1', 'across a block'),
         send(chatId, 'e2', 'a reply', undefined, { replyTo: first!.row.id }),
@@ -136,7 +136,7 @@ describe.each(Object.keys(adapters))('Store contract: %s', (kind) => {
     const chatId = await seedChat(store, ['f1', 'f2']);
     const texts = ['NULL', '', 'say "hi", {ok}', 'back\\slash \\" and \'quotes\'', 'ünïcødé 👋 \n second line'];
     const outcomes = await store.transaction((trx) =>
-      appendMessages(trx, [
+      appendMessages(store, trx, [
         ...texts.map((t, i) => send(chatId, 'f1', t, `t${i}`)),
         send(chatId, 'f2', 'here', undefined, { type: 'location', location: { lat: 52.520008, lng: -0.1234567890123, name: 'a "place"' } }),
       ]),
@@ -152,7 +152,7 @@ describe.each(Object.keys(adapters))('Store contract: %s', (kind) => {
     const store = await open();
     const chatId = await seedChat(store, ['d1', 'd2']);
     const outcomes = await store.transaction((trx) =>
-      appendMessages(trx, [send(chatId, 'd1', 'ok'), send(chatId, 'stranger', 'no'), send('nope', 'd1', 'no'), send(chatId, 'd2', 'ok too')]),
+      appendMessages(store, trx, [send(chatId, 'd1', 'ok'), send(chatId, 'stranger', 'no'), send('nope', 'd1', 'no'), send(chatId, 'd2', 'ok too')]),
     );
     expect(outcomes.map((o) => (o.ok ? o.row.seq : o.error.code))).toEqual([1, 'forbidden', 'not_found', 2]);
   });
@@ -170,14 +170,14 @@ describe('PostgreSQL store', () => {
     let appended!: () => void;
     const stored = new Promise<void>((resolve) => (appended = resolve));
     const first = nodeA.transaction(async (trx) => {
-      const outcomes = await appendMessages(trx, [send(chatId, 'r1', 'hi', 'same')]);
+      const outcomes = await appendMessages(nodeA, trx, [send(chatId, 'r1', 'hi', 'same')]);
       appended();
       await held; // committed only once B has looked up (finding nothing) and waits on A's locks
       return outcomes;
     });
     await stored;
     let attempts = 0;
-    const second = withRetry(() => nodeB.transaction((trx) => (attempts++, appendMessages(trx, [send(chatId, 'r1', 'hi', 'same')]))), isUniqueViolation, 3, 1);
+    const second = withRetry(() => nodeB.transaction((trx) => (attempts++, appendMessages(nodeB, trx, [send(chatId, 'r1', 'hi', 'same')]))), isUniqueViolation, 3, 1);
     try {
       for (let waited = 0; ; waited += 10) {
         const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`.execute(nodeA.db);
@@ -211,12 +211,12 @@ describe('SQLite store', () => {
   it('searchCaughtUp puts every message committed before it into the search index, once', async () => {
     const store = await open();
     const chatId = await seedChat(store, ['s1', 's2']);
-    await store.transaction((trx) => appendMessages(trx, [send(chatId, 's1', 'zebra one'), send(chatId, 's2', 'zebra two')]));
+    await store.transaction((trx) => appendMessages(store, trx, [send(chatId, 's1', 'zebra one'), send(chatId, 's2', 'zebra two')]));
     await Promise.all([store.searchCaughtUp(), store.searchCaughtUp()]);
     await store.searchCaughtUp();
     expect(await indexed(store, 'zebra')).toBe(2);
     // An edit of an indexed row replaces its words; one of a row not yet indexed goes in with its new text.
-    await store.transaction((trx) => appendMessages(trx, [send(chatId, 's1', 'zebra three')]));
+    await store.transaction((trx) => appendMessages(store, trx, [send(chatId, 's1', 'zebra three')]));
     await store.db.updateTable('messages').set({ content: 'okapi' }).where('chat_id', '=', chatId).where('seq', 'in', [1, 3]).execute();
     await store.searchCaughtUp();
     expect(await indexed(store, 'zebra')).toBe(1);
@@ -227,7 +227,7 @@ describe('SQLite store', () => {
     const dir = tempDir();
     const first = await open(dir);
     const chatId = await seedChat(first, ['r1', 'r2']);
-    await first.transaction((trx) => appendMessages(trx, [send(chatId, 'r1', 'narwhal one')]));
+    await first.transaction((trx) => appendMessages(first, trx, [send(chatId, 'r1', 'narwhal one')]));
     await first.close();
     opened.splice(opened.indexOf(first), 1);
     // As if the process had died between a message commit and the next indexing pass.
@@ -249,7 +249,7 @@ describe('SQLite store', () => {
     // The WAL restarts only after a checkpoint that caught up, which races the next commit: its
     // high-water mark varies between runs, but a WAL that never restarts would hold all 120 MB.
     for (let i = 0; i < 120; i++) {
-      await store.transaction((trx) => appendMessages(trx, Array.from({ length: 500 }, (_, j) => send(chatId, 'w1', `${text} ${i}.${j}`))));
+      await store.transaction((trx) => appendMessages(store, trx, Array.from({ length: 500 }, (_, j) => send(chatId, 'w1', `${text} ${i}.${j}`))));
     }
     const walBytes = fs.statSync(path.join(dir, 'parley.db-wal')).size;
     expect(walBytes).toBeLessThan(48 * 1024 * 1024);
@@ -262,7 +262,7 @@ describe('SQLite store', () => {
     const store = await open(dir);
     const chatId = await seedChat(store, ['v1', 'v2']);
     await store.db.updateTable('chats').set({ name: 'renamed' }).where('id', '=', chatId).execute();
-    await store.transaction((trx) => appendMessages(trx, [send(chatId, 'v1', 'kept')]));
+    await store.transaction((trx) => appendMessages(store, trx, [send(chatId, 'v1', 'kept')]));
     // Another connection, as after a restart, sees both.
     const again = await open(dir);
     expect((await again.db.selectFrom('chats').select('name').where('id', '=', chatId).executeTakeFirstOrThrow()).name).toBe('renamed');

@@ -60,7 +60,7 @@ export class MessageWriter {
       // Another node may store the same (chat, sender, clientMsgId) between our dedupe read and
       // insert; the unique index refuses it, and a rerun finds that row and dedupes against it.
       outcomes = await withRetry(
-        () => store.transaction((trx) => appendMessages(trx, batch)),
+        () => store.transaction((trx) => appendMessages(store, trx, batch)),
         isUniqueViolation, 3, 1,
       );
     } catch (err) {

@@ -1,4 +1,3 @@
-import { SqliteAdapter } from 'kysely';
 import type { MessageInput } from '@parley/protocol';
 import { AppError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
@@ -6,8 +5,6 @@ import type { Caller } from '../context.js';
 import type { Db } from '../store/Store.js';
 import type { MessageRow } from '../store/schema.js';
 import { idemKey, type SendBatchFound, type SendBatchKeys, type SendBatchMedia, type SendPath } from '../store/SendPath.js';
-import { sqliteSendPath } from '../store/sqlite/sqliteSendPath.js';
-import { postgresSendPath } from '../store/postgres/postgresSendPath.js';
 import { AUDIO_CAPABLE } from '../media/sniffMediaType.js';
 
 export interface SendRequest {
@@ -32,8 +29,7 @@ export type SendOutcome =
  * insert all. A send failing a check fails alone. `seq` comes from the chat's counter row
  * updated in this same transaction, so seqs are gapless and every reader sees one order.
  */
-export async function appendMessages(db: Db, requests: SendRequest[]): Promise<SendOutcome[]> {
-  const path = sendPathOf(db);
+export async function appendMessages(path: SendPath, db: Db, requests: SendRequest[]): Promise<SendOutcome[]> {
   const found = await path.lookUpSendBatch(db, sendBatchKeys(requests));
   const outcomes: Array<SendOutcome | undefined> = requests.map((req) => {
     const error = checkSend(req, found);
@@ -130,10 +126,6 @@ function mediaFits(type: string, media: SendBatchMedia): boolean {
  * The Store port is to carry these (Store extends SendPath) once its adapters' store objects
  * include them; until then the transaction's Kysely adapter says which database this is.
  */
-function sendPathOf(db: Db): SendPath {
-  return db.getExecutor().adapter instanceof SqliteAdapter ? sqliteSendPath : postgresSendPath;
-}
-
 /** Every key the batch's checks read, for every send: one that fails a check has the rest ignored. */
 function sendBatchKeys(requests: SendRequest[]): SendBatchKeys {
   return {

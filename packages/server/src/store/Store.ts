@@ -1,11 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
+import type { SendPath } from './SendPath.js';
 
 /**
  * The storage port. Domain code writes portable Kysely queries against `db`; an adapter
- * (SQLite now, PostgreSQL later) owns the connection, durability settings and migrations.
+ * (SQLite or PostgreSQL) owns the connection, durability settings and migrations, and does the
+ * message write path's lookups and numbered inserts its own way (SendPath).
  */
-export interface Store {
+export interface Store extends SendPath {
   readonly kind: 'sqlite' | 'postgres';
   readonly db: Kysely<Database>;
   /** Runs `fn` in one transaction: committed (durably) when it resolves, rolled back when it throws. */

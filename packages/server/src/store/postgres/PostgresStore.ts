@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import type { Database } from '../schema.js';
 import type { Store } from '../Store.js';
 import { migrateToLatest } from '../migrate.js';
+import { postgresSendPath } from './postgresSendPath.js';
 import { isConnectionError, isTransientConflict, withRetry } from '../withRetry.js';
 
 // int8 (bigint) and numeric counts come back as strings by default; every such value here
@@ -25,6 +26,7 @@ export async function openPostgresStore(databaseUrl: string, log: Logger, poolSi
 
   return {
     kind: 'postgres',
+    ...postgresSendPath,
     db,
     // Two nodes bumping the same chats' counters can deadlock; PostgreSQL aborts one, which reruns.
     transaction: (fn) => withRetry(() => db.transaction().execute(fn), isTransientConflict, 5, 5),

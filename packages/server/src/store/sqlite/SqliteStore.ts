@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { Checkpointer } from './Checkpointer.js';
 import { DurableSqliteDialect } from './DurableSqliteDialect.js';
 import { SearchIndexer } from './SearchIndexer.js';
+import { sqliteSendPath } from './sqliteSendPath.js';
 
 const CHECKPOINT_EVERY_MS = 100;
 
@@ -41,6 +42,7 @@ export async function openSqliteStore(dataDir: string, log: Logger): Promise<Sto
 
   return {
     kind: 'sqlite',
+    ...sqliteSendPath,
     db,
     transaction: async (fn) => {
       const result = await db.transaction().execute(fn);
