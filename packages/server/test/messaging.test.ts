@@ -257,6 +257,15 @@ describe('history', () => {
     expect((await get('?limit=0')).status).toBe(400);
     expect((await get('?limit=abc')).body.error.code).toBe('invalid_request');
     expect((await get('?before=5&after=10')).status).toBe(400);
+    // Rows come only with membership; an empty page still tells a member from a stranger.
+    expect((await get('?before=1')).body).toEqual({ messages: [], hasMore: false });
+    const stranger = await registerUser(server.baseUrl);
+    for (const q of ['?limit=50', '?before=1']) {
+      const res = await api(server.baseUrl, 'GET', `/chats/${chatId}/messages${q}`, undefined, stranger.accessToken);
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe('forbidden');
+    }
+    expect((await api(server.baseUrl, 'GET', '/chats/no-such-chat/messages', undefined, bob.accessToken)).status).toBe(404);
     a.close();
   });
 });

@@ -24,18 +24,20 @@ export async function loadHistory(ctx: Context, caller: Caller, chatId: string, 
     if (query.after !== undefined) q = q.where('seq', '>', query.after);
     return q.orderBy('seq', forward ? 'asc' : 'desc').limit(limit + 1);
   };
+  // Rows only for a member. No rows is rare (an empty chat, a page past the start), so only then
+  // does loadChatForMember say why: unknown chat (404), not a member (403), or nothing there.
+  const member = db.selectFrom('chat_members').select('user_id').where('chat_id', '=', chatId).where('user_id', '=', caller.userId);
   // On PostgreSQL each statement is a round trip, and these are independent: they overlap on
-  // the pool's connections, one round trip in all. A caller who is not a member gets the
-  // membership check's error and never sees what the others read.
-  const [, rows, reactions, hides] = await Promise.all([
-    loadChatForMember(db, chatId, caller.userId),
-    pageOf().selectAll().execute(),
+  // the pool's connections, one round trip in all. The details of a page never shown are dropped.
+  const [rows, reactions, hides] = await Promise.all([
+    pageOf().selectAll().where((eb) => eb.exists(member)).execute(),
     db.selectFrom('message_reactions').select(['seq', 'user_id', 'emoji'])
       .where('chat_id', '=', chatId).where('seq', 'in', pageOf().select('seq'))
       .orderBy('created_at').orderBy('user_id').execute(),
     db.selectFrom('message_hides').select(['seq', 'change_seq'])
       .where('chat_id', '=', chatId).where('user_id', '=', caller.userId).where('seq', 'in', pageOf().select('seq')).execute(),
   ]);
+  if (rows.length === 0) await loadChatForMember(db, chatId, caller.userId);
   const hasMore = rows.length > limit;
   const page = rows.slice(0, limit);
   if (!forward) page.reverse();
