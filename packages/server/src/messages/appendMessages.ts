@@ -4,7 +4,7 @@ import { newId } from '../ids.js';
 import type { Caller } from '../context.js';
 import type { Db } from '../store/Store.js';
 import type { MessageRow } from '../store/schema.js';
-import { idemKey, type SendBatchFound, type SendBatchKeys, type SendBatchMedia, type SendPath } from '../store/SendPath.js';
+import { idemKey, replyKey, type SendBatchFound, type SendBatchKeys, type SendBatchMedia, type SendPath } from '../store/SendPath.js';
 import { AUDIO_CAPABLE } from '../media/sniffMediaType.js';
 
 export interface SendRequest {
@@ -101,7 +101,7 @@ function checkSend(req: SendRequest, found: SendBatchFound): AppError | undefine
   if (!chat) return notFound('chat');
   if (!chat.members.includes(req.caller.userId)) return new AppError('forbidden', 'you are not a member of this chat');
   if (chat.blocked) return new AppError('blocked', 'one of you has blocked the other');
-  if (req.input.replyTo && !found.replyTargets.has(`${req.chatId}:${req.input.replyTo}`)) {
+  if (req.input.replyTo && !found.replyTargets.has(replyKey(req.chatId, req.input.replyTo))) {
     return new AppError('invalid_request', 'message.replyTo: no such message in this chat');
   }
   if (!req.input.media) return undefined;
@@ -122,10 +122,6 @@ function mediaFits(type: string, media: SendBatchMedia): boolean {
   return media.kind === type;
 }
 
-/**
- * The Store port is to carry these (Store extends SendPath) once its adapters' store objects
- * include them; until then the transaction's Kysely adapter says which database this is.
- */
 /** Every key the batch's checks read, for every send: one that fails a check has the rest ignored. */
 function sendBatchKeys(requests: SendRequest[]): SendBatchKeys {
   return {

@@ -47,10 +47,12 @@ export interface SendBatchFound {
   chats: Map<string, SendBatchChat>;
   /** Stored messages by idemKey(chat, sender, clientMsgId). */
   stored: Map<string, MessageRow>;
-  /** `${chatId}:${messageId}` of each replyTo target that exists. */
+  /** replyKey(chat, message) of each replyTo target that exists. */
   replyTargets: Set<string>;
   media: Map<string, SendBatchMedia>;
 }
+
+export const replyKey = (chatId: string, messageId: string) => `${chatId}:${messageId}`;
 
 export const idemKey = (chatId: string, senderId: string, clientMsgId: string) => `${chatId}\u0000${senderId}\u0000${clientMsgId}`;
 

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../Store.js';
 import type { MessageRow } from '../schema.js';
-import { idemKey, type SendBatchChat, type SendBatchFound, type SendBatchKeys, type SendBatchMedia } from '../SendPath.js';
+import { idemKey, replyKey, type SendBatchChat, type SendBatchFound, type SendBatchKeys, type SendBatchMedia } from '../SendPath.js';
 
 interface Found {
   chats: Array<SendBatchChat & { id: string }> | null;
@@ -41,7 +41,7 @@ export async function lookUpSendBatch(trx: Db, keys: SendBatchKeys): Promise<Sen
   return {
     chats: new Map((found.chats ?? []).map(({ id, ...chat }) => [id, chat])),
     stored: new Map((found.stored ?? []).map((row) => [idemKey(row.chat_id, row.sender_id, row.client_msg_id!), row])),
-    replyTargets: new Set((found.replies ?? []).map(([chatId, id]) => `${chatId}:${id}`)),
+    replyTargets: new Set((found.replies ?? []).map(([chatId, id]) => replyKey(chatId, id))),
     media: new Map((found.media ?? []).map((m) => [m.id, m])),
   };
 }

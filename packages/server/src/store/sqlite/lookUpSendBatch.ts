@@ -1,7 +1,7 @@
 import { CompiledQuery } from 'kysely';
 import type { Db } from '../Store.js';
 import type { MessageRow } from '../schema.js';
-import { idemKey, type SendBatchChat, type SendBatchFound, type SendBatchKeys, type SendBatchMedia } from '../SendPath.js';
+import { idemKey, replyKey, type SendBatchChat, type SendBatchFound, type SendBatchKeys, type SendBatchMedia } from '../SendPath.js';
 
 // Keys travel as one JSON array parameter, so each text is the same whatever the batch and stays
 // prepared in the dialect's cache; an IN list a key long made a new text (and a prepare) per size.
@@ -41,7 +41,7 @@ export async function lookUpSendBatch(trx: Db, keys: SendBatchKeys): Promise<Sen
     found.stored.set(idemKey(row.chat_id, row.sender_id, row.client_msg_id!), row);
   }
   for (const row of await rows<{ chat_id: string; id: string }>(trx, REPLY_TARGETS, keys.replyTargets)) {
-    found.replyTargets.add(`${row.chat_id}:${row.id}`);
+    found.replyTargets.add(replyKey(row.chat_id, row.id));
   }
   for (const row of await rows<SendBatchMedia>(trx, MEDIA, keys.mediaIds)) found.media.set(row.id, row);
   return found;
