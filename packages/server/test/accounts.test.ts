@@ -417,12 +417,14 @@ describe('access tokens', () => {
   });
 
   it('answers 401 token_expired once the access token has expired, and a refresh brings it back', async () => {
-    const short = await startServer({ ACCESS_TOKEN_TTL_SEC: '1' });
+    // Token times are whole seconds (iat is floored), so a 1 s token minted late in a second
+    // expires within milliseconds: 2 s leaves the first request at least one.
+    const short = await startServer({ ACCESS_TOKEN_TTL_SEC: '2' });
     try {
       const user = await registerUser(short.baseUrl);
       // Verified once while fresh, so a cached verification cannot outlive the expiry.
       expect((await api(short.baseUrl, 'GET', '/users/me', undefined, user.accessToken)).status).toBe(200);
-      await sleep(2100);
+      await sleep(3100);
       const res = await api(short.baseUrl, 'GET', '/users/me', undefined, user.accessToken);
       expect(res.status).toBe(401);
       expect(res.body.error.code).toBe('token_expired');
