@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import SQLite from 'better-sqlite3';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../src/store/sqlite/SqliteStore.js';
+import { DurableSqliteDialect } from '../src/store/sqlite/DurableSqliteDialect.js';
 import { openPostgresStore } from '../src/store/postgres/PostgresStore.js';
 import { appendMessages, type SendRequest } from '../src/messages/appendMessages.js';
 import { isUniqueViolation } from '../src/store/errors.js';
@@ -255,6 +256,26 @@ describe('SQLite store', () => {
     expect(walBytes).toBeLessThan(48 * 1024 * 1024);
     const chat = await store.db.selectFrom('chats').select('last_seq').where('id', '=', chatId).executeTakeFirstOrThrow();
     expect(Number(chat.last_seq)).toBe(60_000);
+  });
+
+  it('flushes the disk once per write transaction, at its commit, and never for reads', async () => {
+    const file = new SQLite(path.join(tempDir(), 'flush.db'));
+    file.pragma('journal_mode = WAL');
+    const dialect = new DurableSqliteDialect(file);
+    const db = new Kysely<{ t: { n: number } }>({ dialect });
+    await sql`CREATE TABLE t (n INTEGER)`.execute(db);
+    const before = dialect.flushes;
+    await db.transaction().execute(async (trx) => {
+      await trx.insertInto('t').values({ n: 1 }).execute();
+      await trx.insertInto('t').values({ n: 2 }).execute();
+    });
+    expect(dialect.flushes - before).toBe(1);
+    await db.transaction().execute((trx) => trx.selectFrom('t').selectAll().execute());
+    await db.selectFrom('t').selectAll().execute();
+    expect(dialect.flushes - before).toBe(1);
+    await db.insertInto('t').values({ n: 3 }).execute();
+    expect(dialect.flushes - before).toBe(2);
+    await db.destroy();
   });
 
   it('a write outside a transaction commits on its own: another connection sees it, and the commit after it', async () => {

@@ -41,6 +41,10 @@ export class DurableSqliteDialect implements Dialect {
   flushed(): Promise<void> {
     return this.connection.flushed;
   }
+  /** How many times the WAL was flushed to disk: the cost this dialect exists to keep low. */
+  get flushes(): number {
+    return this.connection.flushes;
+  }
   createQueryCompiler() {
     return new SqliteQueryCompiler();
   }
@@ -73,11 +77,8 @@ class DurableSqliteDriver implements Driver {
     else this.held = false;
   }
 
-  async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    // IMMEDIATE: another process writing the file (a bulk load, a maintenance script) makes this
-    // wait out busy_timeout. A deferred BEGIN reads first and then fails at once (SQLITE_BUSY)
-    // on its first write if that process committed since.
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  async beginTransaction(): Promise<void> {
+    await this.connection.begin();
   }
 
   async commitTransaction(): Promise<void> {
@@ -100,6 +101,7 @@ class DurableConnection implements DatabaseConnection {
   private wrote = false;
   /** The flush started after the latest commit; it covers every earlier commit too. */
   flushed: Promise<void> = Promise.resolve();
+  flushes = 0;
 
   constructor(private readonly file: SQLite.Database) {}
 
@@ -121,6 +123,16 @@ class DurableConnection implements DatabaseConnection {
 
   async *streamQuery<R>(query: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
     for (const row of this.prepared(query.sql).iterate(query.parameters as unknown[])) yield { rows: [row as R] };
+  }
+
+  /**
+   * IMMEDIATE: another process writing the file (a bulk load, a maintenance script) makes this
+   * wait out busy_timeout. A deferred BEGIN reads first and then fails at once (SQLITE_BUSY) on
+   * its first write if that process committed since. Not through executeQuery: SQLite counts
+   * BEGIN IMMEDIATE as a write, which there would mean a flush of the WAL before every transaction.
+   */
+  async begin(): Promise<void> {
+    this.prepared('begin immediate').run();
   }
 
   async commit(): Promise<void> {
@@ -145,6 +157,7 @@ class DurableConnection implements DatabaseConnection {
   /** Flushes the WAL, where WAL mode writes every commit, off the event loop. */
   private async sync(): Promise<void> {
     this.walFd ??= fs.openSync(`${this.file.name}-wal`, 'r');
+    this.flushes++;
     await fdatasync(this.walFd);
   }
 
