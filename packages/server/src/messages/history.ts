@@ -2,8 +2,8 @@ import { LIMITS, type HistoryQuery, type Message } from '@parley/protocol';
 import { invalid } from '../errors.js';
 import type { Caller, Context } from '../context.js';
 import { loadChatForMember } from '../chats/loadChatForMember.js';
-import { addReaction, loadMessageDetails } from './loadMessageDetails.js';
-import { presentMessage, seqKey } from './presentMessage.js';
+import { emptyDetails, loadHides, loadMessageDetails, loadReactions, type SeqFilter } from './loadMessageDetails.js';
+import { presentMessage } from './presentMessage.js';
 
 /**
  * A page of a chat's history, always in ascending seq. `before` pages back from a seq,
@@ -17,7 +17,7 @@ export async function loadHistory(ctx: Context, caller: Caller, chatId: string, 
   const limit = query.limit ?? LIMITS.historyPageDefault;
   const forward = query.after !== undefined && query.before === undefined;
   // The page's seqs: the rows and the details select them again as a subquery (about fifty
-  // primary-key entries), so all four statements go out at once.
+  // primary-key entries), so the three statements go out at once.
   const pageOf = () => {
     let q = db.selectFrom('messages').where('chat_id', '=', chatId);
     if (query.before !== undefined) q = q.where('seq', '<', query.before);
@@ -29,21 +29,18 @@ export async function loadHistory(ctx: Context, caller: Caller, chatId: string, 
   const member = db.selectFrom('chat_members').select('user_id').where('chat_id', '=', chatId).where('user_id', '=', caller.userId);
   // On PostgreSQL each statement is a round trip, and these are independent: they overlap on
   // the pool's connections, one round trip in all. The details of a page never shown are dropped.
-  const [rows, reactions, hides] = await Promise.all([
+  const details = emptyDetails();
+  const pageSeqs: SeqFilter = { chatId, seqs: pageOf().select('seq') };
+  const [rows] = await Promise.all([
     pageOf().selectAll().where((eb) => eb.exists(member)).execute(),
-    db.selectFrom('message_reactions').select(['seq', 'user_id', 'emoji'])
-      .where('chat_id', '=', chatId).where('seq', 'in', pageOf().select('seq'))
-      .orderBy('created_at').orderBy('user_id').execute(),
-    db.selectFrom('message_hides').select(['seq', 'change_seq'])
-      .where('chat_id', '=', chatId).where('user_id', '=', caller.userId).where('seq', 'in', pageOf().select('seq')).execute(),
+    loadReactions(db, pageSeqs, details),
+    loadHides(db, pageSeqs, caller.userId, details),
   ]);
   if (rows.length === 0) await loadChatForMember(db, chatId, caller.userId);
   const hasMore = rows.length > limit;
   const page = rows.slice(0, limit);
   if (!forward) page.reverse();
   // Media and quotes depend on the rows: a second round trip, only for pages that have them.
-  const details = await loadMessageDetails(ctx, db, page, { reactions: false });
-  for (const r of reactions) addReaction(details, chatId, Number(r.seq), r.user_id, r.emoji);
-  for (const h of hides) details.hidden.set(seqKey(chatId, Number(h.seq)), Number(h.change_seq));
+  await loadMessageDetails(ctx, db, page, { reactions: false, into: details });
   return { messages: page.map((row) => presentMessage(row, details)), hasMore };
 }

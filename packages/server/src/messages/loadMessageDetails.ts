@@ -1,8 +1,9 @@
 import type { Reaction } from '@parley/protocol';
+import { sql, type Expression, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { Context } from '../context.js';
 import { presentMedia } from '../media/presentMedia.js';
 import type { Db } from '../store/Store.js';
-import type { MessageRow } from '../store/schema.js';
+import type { Database, MessageRow } from '../store/schema.js';
 import { tupleIn } from '../store/tupleIn.js';
 import { idKey, presentQuote, seqKey, type MessageDetails } from './presentMessage.js';
 
@@ -11,9 +12,19 @@ const CHUNK = 500;
 export interface DetailOptions {
   /** Whose hides apply ("delete for me"); without one nothing is hidden. */
   viewerId?: string;
-  /** Skip the reactions query when the rows cannot have any (just inserted). */
+  /** Skip the reactions query when the rows cannot have any (just inserted), or they are read already. */
   reactions?: boolean;
+  /** Details read already (a history page reads reactions and hides beside its rows), to fill further. */
+  into?: MessageDetails;
 }
+
+/**
+ * Which messages' reactions or hides to read: those in the seq span of each chat of some rows, or
+ * one chat's messages picked by a subquery (a history page's, so the read need not wait for its rows).
+ */
+export type SeqFilter = { rows: MessageRow[] } | { chatId: string; seqs: SelectQueryBuilder<Database, 'messages', { seq: number }> };
+
+export const emptyDetails = (): MessageDetails => ({ media: new Map(), quotes: new Map(), reactions: new Map(), hidden: new Map() });
 
 /**
  * Media, quotes, reactions and the viewer's hides for a page of messages: at most four queries
@@ -21,13 +32,13 @@ export interface DetailOptions {
  */
 export async function loadMessageDetails(ctx: Context, db: Db, rows: MessageRow[], options: DetailOptions = {}): Promise<MessageDetails> {
   const live = rows.filter((r) => !r.deleted_at);
-  const details: MessageDetails = { media: new Map(), quotes: new Map(), reactions: new Map(), hidden: new Map() };
+  const details = options.into ?? emptyDetails();
   // Independent reads, so on PostgreSQL they overlap on the pool's connections.
   await Promise.all([
     loadMedia(ctx, db, live, details),
     loadQuotes(db, live, details),
-    options.reactions !== false ? loadReactions(db, live, details) : undefined,
-    options.viewerId ? loadHides(db, rows, options.viewerId, details) : undefined,
+    options.reactions !== false ? loadReactions(db, { rows: live }, details) : undefined,
+    options.viewerId ? loadHides(db, { rows }, options.viewerId, details) : undefined,
   ]);
   return details;
 }
@@ -53,12 +64,12 @@ async function loadQuotes(db: Db, live: MessageRow[], details: MessageDetails): 
   }
 }
 
-async function loadReactions(db: Db, live: MessageRow[], details: MessageDetails): Promise<void> {
-  for (const spans of seqSpans(live)) {
+export async function loadReactions(db: Db, filter: SeqFilter, details: MessageDetails): Promise<void> {
+  for (const where of seqConditions(filter)) {
     const found = await db
       .selectFrom('message_reactions')
       .select(['chat_id', 'seq', 'user_id', 'emoji'])
-      .where((eb) => eb.or(spans.map((s) => eb.and([eb('chat_id', '=', s.chatId), eb('seq', '>=', s.min), eb('seq', '<=', s.max)]))))
+      .where(where)
       .orderBy('created_at')
       .orderBy('user_id')
       .execute();
@@ -67,7 +78,7 @@ async function loadReactions(db: Db, live: MessageRow[], details: MessageDetails
 }
 
 /** One stored reaction into its message's list, grouped by emoji; fed in the order they were made. */
-export function addReaction(details: MessageDetails, chatId: string, seq: number, userId: string, emoji: string): void {
+function addReaction(details: MessageDetails, chatId: string, seq: number, userId: string, emoji: string): void {
   const key = seqKey(chatId, seq);
   const list = details.reactions.get(key) ?? [];
   const same = list.find((x) => x.emoji === emoji);
@@ -76,16 +87,23 @@ export function addReaction(details: MessageDetails, chatId: string, seq: number
   details.reactions.set(key, list);
 }
 
-async function loadHides(db: Db, rows: MessageRow[], viewerId: string, details: MessageDetails): Promise<void> {
-  for (const spans of seqSpans(rows)) {
+export async function loadHides(db: Db, filter: SeqFilter, viewerId: string, details: MessageDetails): Promise<void> {
+  for (const where of seqConditions(filter)) {
     const hides = await db
       .selectFrom('message_hides')
       .select(['chat_id', 'seq', 'change_seq'])
       .where('user_id', '=', viewerId)
-      .where((eb) => eb.or(spans.map((s) => eb.and([eb('chat_id', '=', s.chatId), eb('seq', '>=', s.min), eb('seq', '<=', s.max)]))))
+      .where(where)
       .execute();
     for (const h of hides) details.hidden.set(seqKey(h.chat_id, Number(h.seq)), Number(h.change_seq));
   }
+}
+
+/** The filter as a WHERE condition on (chat_id, seq), a query each; both tables have those columns. */
+function seqConditions(filter: SeqFilter): Array<Expression<SqlBool>> {
+  if (!('rows' in filter)) return [sql<SqlBool>`(chat_id = ${filter.chatId} AND seq IN (${filter.seqs}))`];
+  return seqSpans(filter.rows).map((spans) =>
+    sql<SqlBool>`(${sql.join(spans.map((s) => sql`(chat_id = ${s.chatId} AND seq BETWEEN ${s.min} AND ${s.max})`), sql` OR `)})`);
 }
 
 /**
