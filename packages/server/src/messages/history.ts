@@ -2,8 +2,8 @@ import { LIMITS, type HistoryQuery, type Message } from '@parley/protocol';
 import { invalid } from '../errors.js';
 import type { Caller, Context } from '../context.js';
 import { loadChatForMember } from '../chats/loadChatForMember.js';
-import { emptyDetails, loadHides, loadMessageDetails, loadReactions, type SeqFilter } from './loadMessageDetails.js';
-import { presentMessage } from './presentMessage.js';
+import { loadHides, loadMessageDetails, loadReactions, type SeqFilter } from './loadMessageDetails.js';
+import { emptyDetails, presentMessage } from './presentMessage.js';
 
 /**
  * A page of a chat's history, always in ascending seq. `before` pages back from a seq,

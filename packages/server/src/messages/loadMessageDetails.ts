@@ -5,7 +5,7 @@ import { presentMedia } from '../media/presentMedia.js';
 import type { Db } from '../store/Store.js';
 import type { Database, MessageRow } from '../store/schema.js';
 import { tupleIn } from '../store/tupleIn.js';
-import { idKey, presentQuote, seqKey, type MessageDetails } from './presentMessage.js';
+import { emptyDetails, idKey, presentQuote, seqKey, type MessageDetails } from './presentMessage.js';
 
 const CHUNK = 500;
 
@@ -23,8 +23,6 @@ export interface DetailOptions {
  * one chat's messages picked by a subquery (a history page's, so the read need not wait for its rows).
  */
 export type SeqFilter = { rows: MessageRow[] } | { chatId: string; seqs: SelectQueryBuilder<Database, 'messages', { seq: number }> };
-
-export const emptyDetails = (): MessageDetails => ({ media: new Map(), quotes: new Map(), reactions: new Map(), hidden: new Map() });
 
 /**
  * Media, quotes, reactions and the viewer's hides for a page of messages: at most four queries

@@ -14,7 +14,8 @@ export interface MessageDetails {
   hidden: Map<string, number>;
 }
 
-export const NO_DETAILS: MessageDetails = { media: new Map(), quotes: new Map(), reactions: new Map(), hidden: new Map() };
+export const emptyDetails = (): MessageDetails => ({ media: new Map(), quotes: new Map(), reactions: new Map(), hidden: new Map() });
+export const NO_DETAILS: MessageDetails = emptyDetails();
 export const seqKey = (chatId: string, seq: number): string => `${chatId}:${seq}`;
 export const idKey = (chatId: string, id: string): string => `${chatId}:${id}`;
 
