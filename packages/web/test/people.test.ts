@@ -162,7 +162,7 @@ describe('last seen', () => {
     await comeBack();
     await status.filter({ hasText: /^online$/ }).waitFor();
     await ivy.page.getByRole('button', { name: 'Settings', exact: true }).click();
-    expect(await lastSeenSetting().inputValue()).toBe('nobody');
+    await expect.poll(() => lastSeenSetting().inputValue()).toBe('nobody');
     await setLastSeen('everyone');
     await leave();
     await status.filter({ hasText: 'last seen just now' }).waitFor();

@@ -13,6 +13,16 @@ const VISIBILITY: Array<{ value: Visibility; label: string }> = [
   { value: 'nobody', label: 'Nobody' },
 ];
 
+/** Until the saved choice arrives the select shows "Loading…", never a default that may be wrong. */
+function VisibilityOptions({ loaded }: { loaded: boolean }) {
+  return (
+    <>
+      {!loaded && <option value="" disabled>Loading…</option>}
+      {VISIBILITY.map((v) => <option key={v.value} value={v.value}>{v.label}</option>)}
+    </>
+  );
+}
+
 const userOf = (p: Profile) => ({ id: p.id, username: p.username, displayName: p.displayName });
 
 /** Profile, status, privacy, theme, devices and sign-out. */
@@ -111,14 +121,14 @@ export function SettingsPanel({ close, signOut }: { close(): void; signOut(): Pr
           <legend className="section-title">Privacy</legend>
           <label className="row-label">
             Who sees when I’m online
-            <select value={privacy?.online ?? 'everyone'} onChange={(e) => void changePrivacy({ online: e.target.value as Visibility })}>
-              {VISIBILITY.map((v) => <option key={v.value} value={v.value}>{v.label}</option>)}
+            <select value={privacy?.online ?? ''} onChange={(e) => void changePrivacy({ online: e.target.value as Visibility })}>
+              <VisibilityOptions loaded={!!privacy} />
             </select>
           </label>
           <label className="row-label">
             Who sees my last seen time
-            <select value={privacy?.lastSeen ?? 'everyone'} onChange={(e) => void changePrivacy({ lastSeen: e.target.value as Visibility })}>
-              {VISIBILITY.map((v) => <option key={v.value} value={v.value}>{v.label}</option>)}
+            <select value={privacy?.lastSeen ?? ''} onChange={(e) => void changePrivacy({ lastSeen: e.target.value as Visibility })}>
+              <VisibilityOptions loaded={!!privacy} />
             </select>
           </label>
         </fieldset>
