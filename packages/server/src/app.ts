@@ -11,6 +11,7 @@ import { createTokens, loadTokenSecret } from './accounts/tokens.js';
 import { createMetrics } from './metrics.js';
 import { Presence } from './presence/Presence.js';
 import { LocalConnectionTracker } from './presence/LocalConnectionTracker.js';
+import { clusterRateLimitStore } from './http/ClusterRateLimitStore.js';
 import { RedisConnectionTracker } from './presence/RedisConnectionTracker.js';
 import { Typing } from './typing/Typing.js';
 import { MessageWriter } from './messages/MessageWriter.js';
@@ -86,8 +87,11 @@ export async function buildParley(config: Config): Promise<Parley> {
   // With several nodes the counters live in Redis, so a client's budget is the same whichever node it hits.
   const rateLimitRedis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
   rateLimitRedis?.on('error', (err) => log.warn({ err: err.message }, 'rate-limit redis connection error; retrying'));
+  const sharedCounters = rateLimitRedis
+    ? clusterRateLimitStore(rateLimitRedis, `${config.redisPrefix}:rl:`, (err) => log.warn({ err: err.message }, 'rate-limit sync failed; counting on this node meanwhile'))
+    : undefined;
   await app.register(rateLimit, {
-    ...(rateLimitRedis ? { redis: rateLimitRedis, nameSpace: `${config.redisPrefix}:rl:`, skipOnError: true } : {}),
+    ...(sharedCounters ? { store: sharedCounters.Store, skipOnError: true } : {}),
     max: config.httpRatePerMin,
     timeWindow: 60_000,
     errorResponseBuilder: (_req, context) => new AppError('rate_limited', `too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`, Math.ceil(context.ttl / 1000)),
@@ -150,6 +154,7 @@ export async function buildParley(config: Config): Promise<Parley> {
       await ctx.presence.close();
       await ctx.receipts.drain();
       await ctx.bus.close();
+      sharedCounters?.close();
       rateLimitRedis?.disconnect();
       await ctx.blobs.close();
       await store.close();

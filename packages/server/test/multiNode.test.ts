@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createGroup, loginDevice, openPrivateChat, registerUser, type TestUser } from './support/api.js';
 import { RECENT_DEVICE_TTL_MS } from '../src/accounts/RecentDevices.js';
+import { RATE_LIMIT_SYNC_MS } from '../src/http/ClusterRateLimitStore.js';
 import { clusterEnv } from './support/backend.js';
 import { freePort, startChild, type ChildServer } from './support/childServer.js';
 import { TestSocket } from './support/socket.js';
@@ -95,6 +96,23 @@ describe('three nodes sharing PostgreSQL and Redis', () => {
     // Each auth route has its own budget of 4 per minute: four logins across both nodes, then no more.
     for (const node of [a, b, a, b]) expect((await login(node)).status).toBe(200);
     const refused = await login(a);
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe('rate_limited');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    await Promise.all([a.crash(), b.crash()]);
+  });
+
+  it('the REST budget is shared: what one node admitted is refused by another within a sync interval', async () => {
+    const env = { ...(await clusterEnv(tempDir())), HTTP_RATE_PER_MIN: '12' };
+    const [a, b] = await Promise.all([0, 1].map(async () => startChild(tempDir(), await freePort(), env)));
+    const user = await registerUser(a.baseUrl, 'rb'); // the auth routes have their own budget
+    const me = (node: ChildServer) => api(node.baseUrl, 'GET', '/users/me', undefined, user.accessToken);
+    // Counted on the node as they come: one node alone admits exactly its budget.
+    let admitted = 0;
+    while ((await me(a)).status === 200) admitted++;
+    expect(admitted).toBe(12);
+    await new Promise((r) => setTimeout(r, RATE_LIMIT_SYNC_MS * 3));
+    const refused = await me(b); // b admitted nothing itself, but has learnt a's count
     expect(refused.status).toBe(429);
     expect(refused.body.error.code).toBe('rate_limited');
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
