@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startServer, type TestServer } from '../../server/test/support/server.js';
-import { bubble, chatHeader, closeAll, ensureWebBuilt, launchChromium, openChat, send, signUp, tickOf, type Person } from './support/browser.js';
+import { bubble, chatHeader, closeAll, ensureWebBuilt, freshPagesAfterFailure, launchChromium, openChat, send, signUp, tickOf, type Person } from './support/browser.js';
 
 let server: TestServer;
 let browser: Browser;
@@ -20,6 +20,7 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
+freshPagesAfterFailure(() => [cleo, dev, eve]);
 
 describe('a group of three', () => {
   it('is created with its members from the UI and shows up for everyone', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startServer, type TestServer } from '../../server/test/support/server.js';
-import { bubble, closeAll, ensureWebBuilt, launchChromium, openChat, send, signUp, startChatWith, type Person } from './support/browser.js';
+import { bubble, closeAll, ensureWebBuilt, freshPagesAfterFailure, launchChromium, openChat, send, signUp, startChatWith, type Person } from './support/browser.js';
 
 let server: TestServer;
 let browser: Browser;
@@ -24,6 +24,7 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
+freshPagesAfterFailure(() => [ann, ben]);
 
 /** Opens a bubble's action menu from the keyboard and picks an entry with the arrow keys. */
 async function chooseWithKeyboard(page: Page, text: string, entry: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startServer, type TestServer } from '../../server/test/support/server.js';
-import { bubble, chatHeader, closeAll, ensureWebBuilt, launchChromium, openChat, send, signUp, startChatWith, tickOf, type Person } from './support/browser.js';
+import { bubble, chatHeader, closeAll, ensureWebBuilt, freshPagesAfterFailure, launchChromium, openChat, send, signUp, startChatWith, tickOf, type Person } from './support/browser.js';
 
 let server: TestServer;
 let browser: Browser;
@@ -19,6 +19,7 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
+freshPagesAfterFailure(() => [ann, ben]);
 
 describe('two people in a private chat', () => {
   it('exchange messages, and the sender sees ticks reach "read" once the other opens the chat', async () => {

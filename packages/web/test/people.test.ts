@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startServer, type TestServer } from '../../server/test/support/server.js';
-import { bubble, chatHeader, closeAll, connected, ensureWebBuilt, launchChromium, openChat, PASSWORD, send, signUp, startChatWith, type Person } from './support/browser.js';
+import { bubble, chatHeader, closeAll, connected, ensureWebBuilt, freshPagesAfterFailure, launchChromium, openChat, PASSWORD, send, signUp, startChatWith, type Person } from './support/browser.js';
 
 const PHONE = { width: 390, height: 844 };
 
@@ -27,6 +27,7 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
+freshPagesAfterFailure(() => [hal, ivy, jay]);
 
 const chatList = (page: Page) => page.getByRole('navigation', { name: 'Chat list' });
 const listItem = (page: Page, name: string) => chatList(page).getByRole('button', { name: new RegExp(name) });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { ffmpegMake, pngOf } from '../../server/test/support/media.js';
 import { startServer, type TestServer } from '../../server/test/support/server.js';
-import { bubble, chatHeader, CHROMIUM, CHROMIUM_ARGS, closeAll, ensureWebBuilt, openChat, send, signUp, startChatWith, type Person } from './support/browser.js';
+import { bubble, chatHeader, CHROMIUM, CHROMIUM_ARGS, closeAll, ensureWebBuilt, freshPagesAfterFailure, openChat, send, signUp, startChatWith, type Person } from './support/browser.js';
 
 let server: TestServer;
 let browser: Browser;
@@ -29,6 +29,7 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
+freshPagesAfterFailure(() => [ann, ben, cy]);
 
 /** Attach → menu entry → the file chooser gets this file; the send dialog opens. */
 async function attach(page: Page, entry: 'Photo or video' | 'File', file: { name: string; mimeType: string; buffer: Buffer }): Promise<Locator> {

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -77,6 +78,25 @@ export async function signIn(browser: Browser, baseUrl: string, username: string
   await page.getByRole('heading', { name: 'Chats' }).waitFor();
   await connected(page);
   return { ...opened, username };
+}
+
+/**
+ * The tests of a file share their people, each starting where the one before left the pages.
+ * After a failed test every page is loaded afresh at the chat list (a closed one reopened), so
+ * one failure is reported once, not again by every test after it that finds a panel left open.
+ */
+export function freshPagesAfterFailure(people: () => Array<Person | undefined>): void {
+  afterEach(async ({ task }) => {
+    if (task.result?.state !== 'fail') return;
+    await Promise.all(
+      people().map(async (person) => {
+        if (!person) return;
+        if (person.page.isClosed()) person.page = await person.context.newPage();
+        await person.page.goto('/');
+        await connected(person.page);
+      }),
+    );
+  });
 }
 
 /** The link is up (no banner). */
