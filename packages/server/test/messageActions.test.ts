@@ -265,6 +265,13 @@ describe('reactions', () => {
     // Toggling: the same emoji again takes it off.
     const off = await react(alice, groupId, message.id, '👍');
     expect(off.body.message.reactions).toEqual([{ emoji: '❤️', count: 1, userIds: [bob.id] }]);
+    // History shows them too, on a page where only one message has any.
+    await text(bob, groupId, 'yes');
+    const page = await history(carol, groupId);
+    expect(page.map((m: { content: string; reactions?: unknown }) => [m.content, m.reactions])).toEqual([
+      ['pizza tonight?', [{ emoji: '❤️', count: 1, userIds: [bob.id] }]],
+      ['yes', undefined],
+    ]);
     const removed = await api(server.baseUrl, 'DELETE', `${at(groupId, message.id)}/reactions`, undefined, bob.accessToken);
     expect(removed.status).toBe(200);
     expect(removed.body.message.reactions).toBeUndefined();

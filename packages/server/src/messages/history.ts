@@ -2,8 +2,8 @@ import { LIMITS, type HistoryQuery, type Message } from '@parley/protocol';
 import { invalid } from '../errors.js';
 import type { Caller, Context } from '../context.js';
 import { loadChatForMember } from '../chats/loadChatForMember.js';
-import { loadHides, loadMessageDetails, loadReactions, type SeqFilter } from './loadMessageDetails.js';
-import { emptyDetails, presentMessage } from './presentMessage.js';
+import { loadMessageDetails } from './loadMessageDetails.js';
+import { presentMessage } from './presentMessage.js';
 
 /**
  * A page of a chat's history, always in ascending seq. `before` pages back from a seq,
@@ -16,31 +16,33 @@ export async function loadHistory(ctx: Context, caller: Caller, chatId: string, 
   const db = ctx.store.db;
   const limit = query.limit ?? LIMITS.historyPageDefault;
   const forward = query.after !== undefined && query.before === undefined;
-  // The page's seqs: the rows and the details select them again as a subquery (about fifty
-  // primary-key entries), so the three statements go out at once.
-  const pageOf = () => {
-    let q = db.selectFrom('messages').where('chat_id', '=', chatId);
-    if (query.before !== undefined) q = q.where('seq', '<', query.before);
-    if (query.after !== undefined) q = q.where('seq', '>', query.after);
-    return q.orderBy('seq', forward ? 'asc' : 'desc').limit(limit + 1);
-  };
+  let inRange = db.selectFrom('messages').where('chat_id', '=', chatId);
+  if (query.before !== undefined) inRange = inRange.where('seq', '<', query.before);
+  if (query.after !== undefined) inRange = inRange.where('seq', '>', query.after);
   // Rows only for a member. No rows is rare (an empty chat, a page past the start), so only then
   // does loadChatForMember say why: unknown chat (404), not a member (403), or nothing there.
   const member = db.selectFrom('chat_members').select('user_id').where('chat_id', '=', chatId).where('user_id', '=', caller.userId);
-  // On PostgreSQL each statement is a round trip, and these are independent: they overlap on
-  // the pool's connections, one round trip in all. The details of a page never shown are dropped.
-  const details = emptyDetails();
-  const pageSeqs: SeqFilter = { chatId, seqs: pageOf().select('seq') };
-  const [rows] = await Promise.all([
-    pageOf().selectAll().where((eb) => eb.exists(member)).execute(),
-    loadReactions(db, pageSeqs, details),
-    loadHides(db, pageSeqs, caller.userId, details),
-  ]);
+  // Each row says whether it has reactions or is hidden from the caller (an index probe each),
+  // so those are read only for pages that have some: most pages are one statement, on
+  // PostgreSQL one round trip to one backend.
+  const rows = await inRange
+    .selectAll('messages')
+    .select((eb) => [
+      eb.exists(eb.selectFrom('message_reactions as r').select('r.seq').whereRef('r.chat_id', '=', 'messages.chat_id').whereRef('r.seq', '=', 'messages.seq')).as('has_reactions'),
+      eb.exists(eb.selectFrom('message_hides as h').select('h.seq').whereRef('h.chat_id', '=', 'messages.chat_id').whereRef('h.seq', '=', 'messages.seq').where('h.user_id', '=', caller.userId)).as('hidden_here'),
+    ])
+    .where((eb) => eb.exists(member))
+    .orderBy('seq', forward ? 'asc' : 'desc')
+    .limit(limit + 1)
+    .execute();
   if (rows.length === 0) await loadChatForMember(db, chatId, caller.userId);
   const hasMore = rows.length > limit;
   const page = rows.slice(0, limit);
   if (!forward) page.reverse();
-  // Media and quotes depend on the rows: a second round trip, only for pages that have them.
-  await loadMessageDetails(ctx, db, page, { reactions: false, into: details });
+  // Media, quotes, reactions and hides depend on the rows: a second round trip, only for pages that have them.
+  const details = await loadMessageDetails(ctx, db, page, {
+    reactions: page.some((r) => r.has_reactions),
+    viewerId: page.some((r) => r.hidden_here) ? caller.userId : undefined,
+  });
   return { messages: page.map((row) => presentMessage(row, details)), hasMore };
 }

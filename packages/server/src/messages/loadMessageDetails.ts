@@ -1,9 +1,9 @@
 import type { Reaction } from '@parley/protocol';
-import { sql, type Expression, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Context } from '../context.js';
 import { presentMedia } from '../media/presentMedia.js';
 import type { Db } from '../store/Store.js';
-import type { Database, MessageRow } from '../store/schema.js';
+import type { MessageRow } from '../store/schema.js';
 import { tupleIn } from '../store/tupleIn.js';
 import { emptyDetails, idKey, presentQuote, seqKey, type MessageDetails } from './presentMessage.js';
 
@@ -12,17 +12,9 @@ const CHUNK = 500;
 export interface DetailOptions {
   /** Whose hides apply ("delete for me"); without one nothing is hidden. */
   viewerId?: string;
-  /** Skip the reactions query when the rows cannot have any (just inserted), or they are read already. */
+  /** False when the rows are known to have no reactions (a history page's rows say so): no query. */
   reactions?: boolean;
-  /** Details read already (a history page reads reactions and hides beside its rows), to fill further. */
-  into?: MessageDetails;
 }
-
-/**
- * Which messages' reactions or hides to read: those in the seq span of each chat of some rows, or
- * one chat's messages picked by a subquery (a history page's, so the read need not wait for its rows).
- */
-export type SeqFilter = { rows: MessageRow[] } | { chatId: string; seqs: SelectQueryBuilder<Database, 'messages', { seq: number }> };
 
 /**
  * Media, quotes, reactions and the viewer's hides for a page of messages: at most four queries
@@ -30,13 +22,13 @@ export type SeqFilter = { rows: MessageRow[] } | { chatId: string; seqs: SelectQ
  */
 export async function loadMessageDetails(ctx: Context, db: Db, rows: MessageRow[], options: DetailOptions = {}): Promise<MessageDetails> {
   const live = rows.filter((r) => !r.deleted_at);
-  const details = options.into ?? emptyDetails();
+  const details = emptyDetails();
   // Independent reads, so on PostgreSQL they overlap on the pool's connections.
   await Promise.all([
     loadMedia(ctx, db, live, details),
     loadQuotes(db, live, details),
-    options.reactions !== false ? loadReactions(db, { rows: live }, details) : undefined,
-    options.viewerId ? loadHides(db, { rows }, options.viewerId, details) : undefined,
+    options.reactions !== false ? loadReactions(db, live, details) : undefined,
+    options.viewerId ? loadHides(db, rows, options.viewerId, details) : undefined,
   ]);
   return details;
 }
@@ -62,8 +54,8 @@ async function loadQuotes(db: Db, live: MessageRow[], details: MessageDetails): 
   }
 }
 
-export async function loadReactions(db: Db, filter: SeqFilter, details: MessageDetails): Promise<void> {
-  for (const where of seqConditions(filter)) {
+async function loadReactions(db: Db, rows: MessageRow[], details: MessageDetails): Promise<void> {
+  for (const where of seqConditions(rows)) {
     const found = await db
       .selectFrom('message_reactions')
       .select(['chat_id', 'seq', 'user_id', 'emoji'])
@@ -85,8 +77,8 @@ function addReaction(details: MessageDetails, chatId: string, seq: number, userI
   details.reactions.set(key, list);
 }
 
-export async function loadHides(db: Db, filter: SeqFilter, viewerId: string, details: MessageDetails): Promise<void> {
-  for (const where of seqConditions(filter)) {
+async function loadHides(db: Db, rows: MessageRow[], viewerId: string, details: MessageDetails): Promise<void> {
+  for (const where of seqConditions(rows)) {
     const hides = await db
       .selectFrom('message_hides')
       .select(['chat_id', 'seq', 'change_seq'])
@@ -97,10 +89,9 @@ export async function loadHides(db: Db, filter: SeqFilter, viewerId: string, det
   }
 }
 
-/** The filter as a WHERE condition on (chat_id, seq), a query each; both tables have those columns. */
-function seqConditions(filter: SeqFilter): Array<Expression<SqlBool>> {
-  if (!('rows' in filter)) return [sql<SqlBool>`(chat_id = ${filter.chatId} AND seq IN (${filter.seqs}))`];
-  return seqSpans(filter.rows).map((spans) =>
+/** The rows' seq spans as WHERE conditions on (chat_id, seq), a query each; both tables have those columns. */
+function seqConditions(rows: MessageRow[]): Array<Expression<SqlBool>> {
+  return seqSpans(rows).map((spans) =>
     sql<SqlBool>`(${sql.join(spans.map((s) => sql`(chat_id = ${s.chatId} AND seq BETWEEN ${s.min} AND ${s.max})`), sql` OR `)})`);
 }
 
