@@ -16,6 +16,8 @@ export interface Config {
   tokenSecret?: string;
   accessTokenTtlSec: number;
   refreshTokenTtlSec: number;
+  /** How long after its use a refresh token may be presented again, if no token rotated from it was used yet. */
+  refreshReuseGraceMs: number;
   maxGroupMembers: number;
   /** Largest WebSocket frame accepted, in bytes. */
   maxFrameBytes: number;
@@ -119,6 +121,7 @@ export function loadConfig(env: Env = process.env): Config {
     tokenSecret,
     accessTokenTtlSec: int(env, 'ACCESS_TOKEN_TTL_SEC', 15 * 60, 1),
     refreshTokenTtlSec: int(env, 'REFRESH_TOKEN_TTL_SEC', 60 * 24 * 3600, 1),
+    refreshReuseGraceMs: int(env, 'REFRESH_REUSE_GRACE_MS', 30_000, 0),
     maxGroupMembers: int(env, 'MAX_GROUP_MEMBERS', 1024, 2),
     maxFrameBytes: int(env, 'MAX_FRAME_BYTES', 256 * 1024, 1024),
     maxBufferedBytes: int(env, 'MAX_BUFFERED_BYTES', 8 * 1024 * 1024, 64 * 1024),

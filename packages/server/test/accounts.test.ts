@@ -166,6 +166,45 @@ describe('refresh', () => {
     expect((await me(other.accessToken)).status).toBe(200);
   });
 
+  const refresh = (token: string, at = server) => api(at.baseUrl, 'POST', '/auth/refresh', { refreshToken: token });
+
+  it('a refresh whose answer was lost is retried with the same token: a working pair, the session kept', async () => {
+    const user = await registerUser(server.baseUrl);
+    expect((await refresh(user.refreshToken)).status).toBe(200); // the answer never reached the client
+    const retried = await refresh(user.refreshToken);
+    expect(retried.status).toBe(200);
+    expect((await me(retried.body.accessToken)).status).toBe(200);
+    const next = await refresh(retried.body.refreshToken);
+    expect(next.status).toBe(200);
+    // Once a token rotated from it has been used, the old one is a copy again.
+    expect((await refresh(user.refreshToken)).status).toBe(401);
+    expect((await me(next.body.accessToken)).status).toBe(401);
+  });
+
+  it('two tabs of one session refreshing with the same token at once both get a working pair', async () => {
+    const user = await registerUser(server.baseUrl);
+    const both = await Promise.all([refresh(user.refreshToken), refresh(user.refreshToken)]);
+    expect(both.map((r) => r.status)).toEqual([200, 200]);
+    for (const r of both) {
+      expect((await me(r.body.accessToken)).status).toBe(200);
+      expect((await refresh(r.body.refreshToken)).status).toBe(200);
+    }
+  });
+
+  it('a used refresh token presented again after REFRESH_REUSE_GRACE_MS revokes the session', async () => {
+    const strict = await startServer({ REFRESH_REUSE_GRACE_MS: '300' });
+    try {
+      const user = await registerUser(strict.baseUrl);
+      const rotated = await refresh(user.refreshToken, strict);
+      expect(rotated.status).toBe(200);
+      await sleep(400);
+      expect((await refresh(user.refreshToken, strict)).status).toBe(401);
+      expect((await refresh(rotated.body.refreshToken, strict)).status).toBe(401);
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('answers 401 for an unknown refresh token and 400 for a missing one', async () => {
     const unknown = await api(server.baseUrl, 'POST', '/auth/refresh', { refreshToken: 'not-a-real-token' });
     expect(unknown.status).toBe(401);

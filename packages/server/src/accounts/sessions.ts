@@ -18,11 +18,11 @@ export async function openSession(ctx: Context, db: Db, userId: string, deviceNa
   return { accessToken: ctx.tokens.signAccess({ userId, deviceId }), refreshToken, deviceId };
 }
 
-export async function issueRefreshToken(ctx: Context, db: Db, deviceId: string, now: number): Promise<string> {
+export async function issueRefreshToken(ctx: Context, db: Db, deviceId: string, now: number, parentHash: string | null = null): Promise<string> {
   const { token, hash } = newRefreshToken();
   await db
     .insertInto('refresh_tokens')
-    .values({ token_hash: hash, device_id: deviceId, expires_at: now + ctx.tokens.refreshTtlSec * 1000, used_at: null })
+    .values({ token_hash: hash, device_id: deviceId, expires_at: now + ctx.tokens.refreshTtlSec * 1000, used_at: null, parent_hash: parentHash })
     .execute();
   return token;
 }

@@ -6,6 +6,7 @@ import * as media from './migrations/0004_media.js';
 import * as searchBatches from './migrations/0005_search_batches.js';
 import * as globalMessageIds from './migrations/0006_global_message_ids.js';
 import * as clientMsgIdFirst from './migrations/0007_client_msg_id_first.js';
+import * as refreshTokenParent from './migrations/0008_refresh_token_parent.js';
 
 /** Numbered migrations, applied in order at start-up; a name is never reused. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005_search_batches': searchBatches,
   '0006_global_message_ids': globalMessageIds,
   '0007_client_msg_id_first': clientMsgIdFirst,
+  '0008_refresh_token_parent': refreshTokenParent,
 };
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {

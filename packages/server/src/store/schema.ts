@@ -50,6 +50,8 @@ export interface RefreshTokensTable {
   device_id: string;
   expires_at: number;
   used_at: number | null;
+  /** The token this one was rotated from; null for a login's first. */
+  parent_hash: Generated<string | null>;
 }
 
 /** Directional: each side of a relationship has its own row. */
