@@ -205,6 +205,29 @@ describe('refresh', () => {
     }
   });
 
+  it('keeps a device\'s used refresh tokens until they expire, then drops them at its next refresh', async () => {
+    const shortLived = await startServer({ REFRESH_TOKEN_TTL_SEC: '2' });
+    try {
+      const user = await registerUser(shortLived.baseUrl);
+      const tokens = () =>
+        shortLived.parley.ctx.store.db
+          .selectFrom('refresh_tokens')
+          .innerJoin('devices', 'devices.id', 'refresh_tokens.device_id')
+          .select('refresh_tokens.used_at')
+          .where('devices.user_id', '=', user.id)
+          .execute();
+      await sleep(1200);
+      const first = await refresh(user.refreshToken, shortLived); // the registration's token, used
+      expect(first.status).toBe(200);
+      expect(await tokens()).toHaveLength(2);
+      await sleep(1200); // the registration's token has expired; the first refresh's has not
+      expect((await refresh(first.body.refreshToken, shortLived)).status).toBe(200);
+      expect((await tokens()).map((t) => t.used_at !== null).sort()).toEqual([false, true]);
+    } finally {
+      await shortLived.close();
+    }
+  });
+
   it('answers 401 for an unknown refresh token and 400 for a missing one', async () => {
     const unknown = await api(server.baseUrl, 'POST', '/auth/refresh', { refreshToken: 'not-a-real-token' });
     expect(unknown.status).toBe(401);
