@@ -106,17 +106,17 @@ export function clusterRateLimitStore(redis: Redis, prefix: string, onError: (er
 
     private countHere(w: Window, now: number, callback: Callback): void {
       w.pending++;
-      this.timer ??= setTimeout(() => void this.sync(), RATE_LIMIT_SYNC_MS).unref();
+      this.schedule();
       callback(null, { current: w.known + w.pending, ttl: w.resetAt - now });
     }
 
     child(routeOptions: ChildOptions): FastifyRateLimitStore {
-      return new ExactCounters(routeKeyPrefix(this.keyPrefix, routeOptions));
+      return exactChild(this.keyPrefix, routeOptions);
     }
 
     async sync(): Promise<void> {
       this.timer = undefined;
-      if (this.syncing) return void (this.timer = setTimeout(() => void this.sync(), RATE_LIMIT_SYNC_MS).unref());
+      if (this.syncing) return this.schedule();
       this.syncing = true;
       const now = Date.now();
       const batch: Array<[string, Window, number]> = [];
@@ -147,8 +147,12 @@ export function clusterRateLimitStore(redis: Redis, prefix: string, onError: (er
         this.syncing = false;
       }
       for (const w of this.windows.values()) {
-        if (w.pending > 0) return void (this.timer ??= setTimeout(() => void this.sync(), RATE_LIMIT_SYNC_MS).unref());
+        if (w.pending > 0) return this.schedule();
       }
+    }
+
+    private schedule(): void {
+      this.timer ??= setTimeout(() => void this.sync(), RATE_LIMIT_SYNC_MS).unref();
     }
 
     stop(): void {
@@ -168,9 +172,11 @@ export function clusterRateLimitStore(redis: Redis, prefix: string, onError: (er
     }
 
     child(routeOptions: ChildOptions): FastifyRateLimitStore {
-      return new ExactCounters(routeKeyPrefix(this.keyPrefix, routeOptions));
+      return exactChild(this.keyPrefix, routeOptions);
     }
   }
+
+  const exactChild = (keyPrefix: string, routeOptions: ChildOptions) => new ExactCounters(routeKeyPrefix(keyPrefix, routeOptions));
 
   return {
     Store: SyncedCounters as unknown as FastifyRateLimitStoreCtor,
