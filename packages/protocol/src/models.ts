@@ -144,6 +144,8 @@ export const Chat = Type.Object({
   lastMessage: Type.Optional(Message),
   unreadCount: Type.Integer({ minimum: 0 }),
   createdAt: Timestamp,
+  muted: Type.Boolean({ description: 'no pushes for this chat, for the caller' }),
+  mutedUntil: Type.Optional(Type.String({ format: 'date-time', description: 'when a timed mute ends; absent when muted until unmuted' })),
 });
 export type Chat = Static<typeof Chat>;
 
@@ -217,3 +219,30 @@ export const SearchHit = Type.Object({
   highlights: Type.Array(Type.Object({ start: Type.Integer({ minimum: 0 }), end: Type.Integer({ minimum: 0 }) })),
 });
 export type SearchHit = Static<typeof SearchHit>;
+
+/** The application server key a browser subscribes with (`pushManager.subscribe`). */
+export const PushConfig = Type.Object({ publicKey: Type.String({ description: 'VAPID public key, base64url' }) });
+export type PushConfig = Static<typeof PushConfig>;
+
+export const PushSubscription = Type.Object({
+  endpoint: Type.String(),
+  previews: Type.Boolean(),
+  createdAt: Timestamp,
+});
+export type PushSubscription = Static<typeof PushSubscription>;
+
+/** What a push carries (encrypted for the device, RFC 8291); see docs/notifications.md. */
+export const PushPayload = Type.Object({
+  type: Type.Literal('message'),
+  chatId: Id,
+  chatType: Type.Union([Type.Literal('private'), Type.Literal('group')]),
+  chatName: Type.Optional(Type.String()),
+  messageId: Id,
+  seq: Type.Integer({ minimum: 1 }),
+  sender: Type.Object({ id: Id, displayName: Type.String() }),
+  /** The text, shortened, or a label for media and locations; absent when the device asked for no previews. */
+  preview: Type.Optional(Type.String()),
+  /** Messages in this chat this push stands for (the newest is the one described). */
+  count: Type.Integer({ minimum: 1 }),
+});
+export type PushPayload = Static<typeof PushPayload>;

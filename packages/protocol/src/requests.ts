@@ -119,3 +119,21 @@ export type SeqBody = Static<typeof SeqBody>;
 
 export const PrivacyBody = Type.Partial(Privacy);
 export type PrivacyBody = Static<typeof PrivacyBody>;
+
+/** A browser's PushSubscription (its `toJSON()`), for the calling device. */
+export const PushSubscriptionBody = Type.Object({
+  endpoint: Type.String({ minLength: 1, maxLength: LIMITS.urlMax, pattern: '^https?://' }),
+  keys: Type.Object({
+    /** An uncompressed P-256 point: 65 bytes, 87 characters of base64url. */
+    p256dh: Type.String({ pattern: '^[A-Za-z0-9_-]{86,88}={0,2}$' }),
+    /** 16 bytes: 22 characters of base64url. */
+    auth: Type.String({ pattern: '^[A-Za-z0-9_-]{22,24}={0,2}$' }),
+  }),
+  expirationTime: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
+  previews: Type.Optional(Type.Boolean({ description: 'message text in pushes; default true' })),
+});
+export type PushSubscriptionBody = Static<typeof PushSubscriptionBody>;
+
+/** No `until`: muted until unmuted. */
+export const MuteBody = Type.Object({ until: Type.Optional(Type.String({ format: 'date-time' })) });
+export type MuteBody = Static<typeof MuteBody>;

@@ -40,6 +40,8 @@ import { mediaRoutes } from './http/routes/mediaRoutes.js';
 import { mediaContentRoutes } from './http/routes/mediaContentRoutes.js';
 import { messageActionRoutes } from './http/routes/messageActionRoutes.js';
 import { searchRoutes } from './http/routes/searchRoutes.js';
+import { pushRoutes } from './http/routes/pushRoutes.js';
+import { PushNotifier } from './notifications/PushNotifier.js';
 
 export interface Parley {
   app: FastifyInstance;
@@ -59,18 +61,21 @@ export async function buildParley(config: Config): Promise<Parley> {
   const tracker = config.redisUrl
     ? await RedisConnectionTracker.open(config.redisUrl, config.redisPrefix, config.presenceGraceMs, config.presenceNodeTtlMs, log)
     : new LocalConnectionTracker(config.presenceGraceMs);
+  const metrics = createMetrics();
+  const presence = new Presence({ store, bus, log }, tracker);
   const ctx: Context = {
     config,
     store,
     bus,
     tokens: createTokens(secret, config.accessTokenTtlSec, config.refreshTokenTtlSec),
-    metrics: createMetrics(),
+    metrics,
     log,
-    presence: new Presence({ store, bus, log }, tracker),
+    presence,
     typing: new Typing(bus, config.typingTtlMs),
     receipts: new ReceiptWriter({ config, store, bus, log }),
     blobs: openBlobStore(config),
     mediaUrls: new MediaUrls(secret, config.mediaUrlTtlSec),
+    push: await PushNotifier.open({ store, presence, log, metrics, config: config.push }),
   };
   const writer = new MessageWriter(ctx);
   // WebSockets, SSE streams and poll mailboxes: one fan-out for all three.
@@ -122,6 +127,7 @@ export async function buildParley(config: Config): Promise<Parley> {
       await authed.register(messageActionRoutes, { ctx, writer });
       await authed.register(mediaRoutes, { ctx });
       await authed.register(searchRoutes, { ctx });
+      await authed.register(pushRoutes, { ctx });
       await authed.register(presenceRoutes, { ctx });
       await authed.register(receiptRoutes, { ctx });
       await authed.register(frameRoutes, { ctx });
@@ -150,6 +156,7 @@ export async function buildParley(config: Config): Promise<Parley> {
       const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
       await app.close().finally(() => clearInterval(sweep));
       await writer.drain();
+      await ctx.push.close();
       ctx.typing.close();
       await ctx.presence.close();
       await ctx.receipts.drain();

@@ -55,6 +55,21 @@ export interface Config {
   mediaUrlTtlSec: number;
   /** Set S3_ENDPOINT and S3_BUCKET to keep media in an S3-compatible store instead of DATA_DIR/media. */
   s3?: S3Config;
+  push: PushConfig;
+}
+
+/** Web Push (docs/notifications.md). Without a key pair in the environment one is made once and stored. */
+export interface PushConfig {
+  vapid?: { publicKey: string; privateKey: string };
+  /** A mailto: or https: contact for push services, sent in every VAPID JWT. */
+  subject: string;
+  /** Accept http: endpoints: for tests and push services on a private network. */
+  insecureEndpoints: boolean;
+  /** How long a push service keeps a push for a device that is offline. */
+  ttlSec: number;
+  /** Pushes in flight at once, and waiting at most before the oldest are dropped. */
+  concurrency: number;
+  queueMax: number;
 }
 
 export interface S3Config {
@@ -144,6 +159,23 @@ export function loadConfig(env: Env = process.env): Config {
     mediaVideoMaxBytes: int(env, 'MEDIA_VIDEO_MAX_BYTES', 100 * 1024 * 1024, 1024),
     mediaUrlTtlSec: int(env, 'MEDIA_URL_TTL_SEC', 3600, 1),
     s3: s3Config(env),
+    push: pushConfig(env),
+  };
+}
+
+function pushConfig(env: Env): PushConfig {
+  const publicKey = env.VAPID_PUBLIC_KEY || undefined;
+  const privateKey = env.VAPID_PRIVATE_KEY || undefined;
+  if (Boolean(publicKey) !== Boolean(privateKey)) throw new ConfigError('VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY must be set together');
+  const subject = env.VAPID_SUBJECT || 'mailto:admin@localhost';
+  if (!/^(mailto:|https:\/\/)/.test(subject)) throw new ConfigError('VAPID_SUBJECT must start with mailto: or https://');
+  return {
+    vapid: publicKey && privateKey ? { publicKey, privateKey } : undefined,
+    subject,
+    insecureEndpoints: bool(env, 'PUSH_INSECURE_ENDPOINTS', false),
+    ttlSec: int(env, 'PUSH_TTL_SEC', 24 * 3600, 0, 28 * 24 * 3600),
+    concurrency: int(env, 'PUSH_CONCURRENCY', 16, 1, 1000),
+    queueMax: int(env, 'PUSH_QUEUE_MAX', 10_000, 1),
   };
 }
 

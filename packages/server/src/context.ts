@@ -9,6 +9,7 @@ import type { Typing } from './typing/Typing.js';
 import type { ReceiptWriter } from './receipts/ReceiptWriter.js';
 import type { BlobStore } from './media/BlobStore.js';
 import type { MediaUrls } from './media/MediaUrls.js';
+import type { PushNotifier } from './notifications/PushNotifier.js';
 
 /** What every action needs, built once at boot and passed down explicitly. */
 export interface Context {
@@ -25,6 +26,8 @@ export interface Context {
   /** Where media bytes live (disk or S3), and the signer of their expiring URLs. */
   blobs: BlobStore;
   mediaUrls: MediaUrls;
+  /** Web Push to users who are not connected, after each commit of new messages. */
+  push: PushNotifier;
 }
 
 /** Who is calling: the user and the device (login session) the access token belongs to. */

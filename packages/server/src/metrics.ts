@@ -14,6 +14,12 @@ export function createMetrics() {
       labelNames: ['transport'],
       registers: [registry],
     }),
+    pushes: new Counter({
+      name: 'parley_pushes_total',
+      help: 'Web Push messages, by outcome: sent, gone (subscription removed), failed, dropped (queue full)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
     messagesStored: new Counter({ name: 'parley_messages_stored_total', help: 'Messages committed', registers: [registry] }),
     framesIn: new Counter({ name: 'parley_ws_frames_in_total', help: 'Frames received, by type', labelNames: ['type'], registers: [registry] }),
     slowConsumers: new Counter({ name: 'parley_ws_slow_consumers_total', help: 'Sockets closed for not reading', registers: [registry] }),

@@ -3,6 +3,7 @@ import { createSigner, createVerifier, TokenError } from 'fast-jwt';
 import { AppError } from '../errors.js';
 import type { Caller } from '../context.js';
 import type { Db } from '../store/Store.js';
+import { settingOnce } from '../store/settingOnce.js';
 
 export interface Tokens {
   signAccess(caller: Caller): string;
@@ -27,13 +28,7 @@ export const hashRefreshToken = (token: string): string =>
  */
 export async function loadTokenSecret(db: Db, configured: string | undefined): Promise<string> {
   if (configured) return configured;
-  await db
-    .insertInto('settings')
-    .values({ key: 'token_secret', value: crypto.randomBytes(48).toString('base64url') })
-    .onConflict((oc) => oc.column('key').doNothing())
-    .execute();
-  const row = await db.selectFrom('settings').select('value').where('key', '=', 'token_secret').executeTakeFirstOrThrow();
-  return row.value;
+  return settingOnce(db, 'token_secret', () => crypto.randomBytes(48).toString('base64url'));
 }
 
 export function createTokens(secret: string, accessTtlSec: number, refreshTtlSec: number): Tokens {

@@ -3,7 +3,7 @@ import { iso } from '../accounts/presentUser.js';
 import { presentMessage, type MessageDetails } from '../messages/presentMessage.js';
 import { loadMessageDetails } from '../messages/loadMessageDetails.js';
 import type { Context } from '../context.js';
-import type { ChatRow, MessageRow } from '../store/schema.js';
+import { MUTED_FOREVER, type ChatRow, type MessageRow } from '../store/schema.js';
 import { unreadByMember } from './unreadByMember.js';
 
 /** Everything needed to present a chat to any of its members. */
@@ -15,6 +15,8 @@ export interface ChatView {
   details?: MessageDetails;
   /** Per member: messages from others past their read mark. */
   unread: Map<string, number>;
+  /** Per member who muted the chat: until when (MUTED_FOREVER for until unmuted). */
+  mutedUntil: Map<string, number>;
 }
 
 /**
@@ -28,7 +30,7 @@ export async function loadChatViews(ctx: Context, chatIds: string[], forUserId?:
   const members = await db
     .selectFrom('chat_members')
     .innerJoin('users', 'users.id', 'chat_members.user_id')
-    .select(['chat_id', 'user_id', 'role', 'joined_at', 'last_delivered_seq', 'last_read_seq', 'users.username', 'users.display_name'])
+    .select(['chat_id', 'user_id', 'role', 'joined_at', 'last_delivered_seq', 'last_read_seq', 'muted_until', 'users.username', 'users.display_name'])
     .where('chat_id', 'in', chatIds)
     .orderBy('joined_at')
     .orderBy('user_id')
@@ -45,11 +47,12 @@ export async function loadChatViews(ctx: Context, chatIds: string[], forUserId?:
   const unread = await unreadQuery.execute();
 
   const byChat = new Map<string, ChatView>();
-  for (const chat of chats) byChat.set(chat.id, { chat, members: [], unread: new Map() });
+  for (const chat of chats) byChat.set(chat.id, { chat, members: [], unread: new Map(), mutedUntil: new Map() });
   for (const u of unread) byChat.get(u.chat_id)?.unread.set(u.user_id, Number(u.n));
   const size = new Map<string, number>();
   for (const m of members) size.set(m.chat_id, (size.get(m.chat_id) ?? 0) + 1);
   for (const m of members) {
+    if (m.muted_until !== null) byChat.get(m.chat_id)?.mutedUntil.set(m.user_id, Number(m.muted_until));
     const member: ChatMember = {
       userId: m.user_id,
       username: m.username,
@@ -81,7 +84,13 @@ export function presentChat(view: ChatView, userId: string): Chat {
     lastSeq,
     unreadCount: view.unread.get(userId) ?? 0,
     createdAt: iso(view.chat.created_at),
+    muted: false,
   };
+  const mutedUntil = view.mutedUntil.get(userId);
+  if (mutedUntil !== undefined && mutedUntil > Date.now()) {
+    chat.muted = true;
+    if (mutedUntil !== MUTED_FOREVER) chat.mutedUntil = iso(mutedUntil);
+  }
   if (view.chat.name !== null) chat.name = view.chat.name;
   if (view.lastMessage) chat.lastMessage = presentMessage(view.lastMessage, view.details);
   return chat;

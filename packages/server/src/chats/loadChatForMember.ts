@@ -11,15 +11,15 @@ export async function loadChatForMember(db: Db, chatId: string, userId: string):
     .selectFrom('chats as c')
     .leftJoin('chat_members as m', (join) => join.onRef('m.chat_id', '=', 'c.id').on('m.user_id', '=', userId))
     .selectAll('c')
-    .select(['m.role', 'm.joined_at', 'm.last_delivered_seq', 'm.last_read_seq'])
+    .select(['m.role', 'm.joined_at', 'm.last_delivered_seq', 'm.last_read_seq', 'm.muted_until'])
     .where('c.id', '=', chatId)
     .executeTakeFirst();
   if (!found) throw notFound('chat');
-  const { role, joined_at, last_delivered_seq, last_read_seq, ...chat } = found;
+  const { role, joined_at, last_delivered_seq, last_read_seq, muted_until, ...chat } = found;
   if (role === null || joined_at === null || last_delivered_seq === null || last_read_seq === null) {
     throw new AppError('forbidden', 'you are not a member of this chat');
   }
-  return { chat, member: { chat_id: chatId, user_id: userId, role, joined_at, last_delivered_seq, last_read_seq } };
+  return { chat, member: { chat_id: chatId, user_id: userId, role, joined_at, last_delivered_seq, last_read_seq, muted_until } };
 }
 
 export async function loadGroupForAdmin(db: Db, chatId: string, userId: string) {

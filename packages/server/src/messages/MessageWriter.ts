@@ -5,6 +5,7 @@ import type { Context } from '../context.js';
 import { CommitQueue, type Committed } from '../store/CommitQueue.js';
 import { isUniqueViolation } from '../store/errors.js';
 import { withRetry } from '../store/withRetry.js';
+import type { MessageRow } from '../store/schema.js';
 import { appendMessages, type SendOutcome, type SendRequest } from './appendMessages.js';
 import { NO_DETAILS, presentMessage, type MessageDetails } from './presentMessage.js';
 import { loadMessageDetails } from './loadMessageDetails.js';
@@ -74,17 +75,25 @@ export class MessageWriter {
     const stored = outcomes.flatMap((o) => (o.ok ? [o] : []));
     const details = await this.readDetails(stored);
     const events: BusEvent[] = [];
+    const fresh: MessageRow[] = [];
     const results = outcomes.map((outcome, i): SendResult => {
       if (!outcome.ok) return outcome;
       const message = presentMessage(outcome.row, details);
       if (outcome.fresh) {
+        fresh.push(outcome.row);
         events.push({ kind: 'frame', userIds: outcome.memberIds, frame: { type: 'message', message }, exceptConnection: batch[i]!.ackedConnection });
       }
       return { ok: true, message };
     });
     metrics.messagesStored.inc(events.length);
     if (events.length > 0) this.indexSearchSoon();
-    return { results, afterward: () => this.ctx.bus.publish(events) };
+    return {
+      results,
+      afterward: () => {
+        this.ctx.bus.publish(events);
+        this.ctx.push.messagesStored(fresh);
+      },
+    };
   }
 
   /**

@@ -181,6 +181,11 @@ export class Presence {
     return after;
   }
 
+  /** The users among `userIds` connected on any node (or within their grace period): one ask for all. */
+  connectedAmong(userIds: string[]): Promise<Set<string>> {
+    return this.tracker.connectedAmong(userIds);
+  }
+
   private async isConnected(userId: string): Promise<boolean> {
     return (await this.tracker.connectedAmong([userId])).has(userId);
   }

@@ -17,6 +17,7 @@ export interface Database {
   media: MediaTable;
   message_reactions: MessageReactionsTable;
   message_hides: MessageHidesTable;
+  push_subscriptions: PushSubscriptionsTable;
 }
 
 export interface UsersTable {
@@ -83,6 +84,24 @@ export interface ChatMembersTable {
   joined_at: number;
   last_delivered_seq: number;
   last_read_seq: number;
+  /** Epoch ms until which no pushes are sent for this chat; MUTED_FOREVER until unmuted; null when not muted. */
+  muted_until: Generated<number | null>;
+}
+
+/** Until unmuted: 9999-12-31, so "muted now" is one comparison whatever the kind of mute. */
+export const MUTED_FOREVER = 253_402_300_799_999;
+
+/** A device's Web Push subscription (docs/notifications.md). */
+export interface PushSubscriptionsTable {
+  device_id: string;
+  user_id: string;
+  endpoint: string;
+  /** The browser's P-256 public key and auth secret, base64url, for the payload encryption. */
+  p256dh: string;
+  auth: string;
+  /** 1 when pushes may carry the message text; 0 for "New message" only. */
+  previews: Generated<number>;
+  created_at: number;
 }
 
 export interface MessagesTable {

@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { AddMembersBody, Chat, GroupChatBody, PrivateChatBody, RenameChatBody, RoleBody } from '@parley/protocol';
+import { AddMembersBody, Chat, GroupChatBody, MuteBody, PrivateChatBody, RenameChatBody, RoleBody } from '@parley/protocol';
 import type { Context } from '../../context.js';
 import { createPrivateChat } from '../../chats/createPrivateChat.js';
 import { createGroupChat } from '../../chats/createGroupChat.js';
 import { getChat, listChats } from '../../chats/listChats.js';
+import { setChatMute } from '../../chats/muteChat.js';
 import { addMembers, leaveChat, removeMember, renameGroup, setMemberRole } from '../../chats/manageGroup.js';
 import { bearer, errorReplies, IdParams, MemberParams } from '../schemas.js';
 
@@ -47,4 +48,10 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (ap
       await leaveChat(ctx, request.caller, request.params.id);
       return reply.status(204).send(null);
     });
+
+  app.put('/chats/:id/mute', { schema: { tags, security: bearer, params: IdParams, body: MuteBody, response: one } },
+    async (request) => setChatMute(ctx, request.caller, request.params.id, request.body.until));
+
+  app.delete('/chats/:id/mute', { schema: { tags, security: bearer, params: IdParams, response: one } },
+    async (request) => setChatMute(ctx, request.caller, request.params.id, null));
 };
