@@ -62,6 +62,7 @@ describe('private chats', () => {
       members: expect.any(Array),
       lastSeq: 0,
       unreadCount: 0,
+      muted: false,
       createdAt: expect.any(String),
     });
     const again = await api(server.baseUrl, 'POST', '/chats/private', { userId: bob.id }, alice.accessToken);
@@ -143,6 +144,7 @@ describe('group chats', () => {
       members: expect.any(Array),
       lastSeq: 0,
       unreadCount: 0,
+      muted: false,
       createdAt: expect.any(String),
     });
     expect(res.body.members).toHaveLength(3);
