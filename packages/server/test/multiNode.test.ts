@@ -6,6 +6,7 @@ import { RATE_LIMIT_SYNC_MS } from '../src/http/ClusterRateLimitStore.js';
 import { clusterEnv } from './support/backend.js';
 import { freePort, startChild, type ChildServer } from './support/childServer.js';
 import { TestSocket } from './support/socket.js';
+import { TestPushService } from './support/pushService.js';
 import { tempDir } from './support/server.js';
 
 // Three server processes sharing one PostgreSQL database and one Redis: what a deployment
@@ -16,7 +17,7 @@ const dataDir = tempDir();
 
 beforeAll(async () => {
   // A generous hold makes the in-order assertion below deterministic on a loaded machine.
-  const env = { ...(await clusterEnv(dataDir)), ORDER_HOLD_MS: '2000', PRESENCE_GRACE_MS: '300', PRESENCE_NODE_TTL_MS: '1500' };
+  const env = { ...(await clusterEnv(dataDir)), ORDER_HOLD_MS: '2000', PRESENCE_GRACE_MS: '300', PRESENCE_NODE_TTL_MS: '1500', PUSH_INSECURE_ENDPOINTS: 'true' };
   clusterNodeEnv = env;
   nodes = await Promise.all([0, 1, 2].map(async () => startChild(tempDir(), await freePort(), env)));
 });
@@ -167,5 +168,30 @@ describe('three nodes sharing PostgreSQL and Redis', () => {
     console.log(`presence: a killed node's user went offline ${Date.now() - killedAt} ms after SIGKILL (node TTL 1500 ms)`);
     void onDoomed;
     watch.close();
+  });
+
+  it('a push goes out only while the user is connected on no node', async () => {
+    const pushService = await TestPushService.start();
+    try {
+      const alice = await registerUser(nodes[0]!.baseUrl);
+      const bob = await registerUser(nodes[0]!.baseUrl);
+      const chatId = await openPrivateChat(nodes[0]!.baseUrl, alice, bob);
+      const sub = pushService.subscriber();
+      expect((await api(nodes[0]!.baseUrl, 'PUT', '/users/me/push-subscription', { endpoint: sub.endpoint, keys: sub.keys }, bob.accessToken)).status).toBe(200);
+      const send = async (content: string) =>
+        expect((await api(nodes[2]!.baseUrl, 'POST', `/chats/${chatId}/messages`, { type: 'text', content }, alice.accessToken)).status).toBe(201);
+      const bobSocket = await TestSocket.connect(nodes[1]!.wsUrl, bob.accessToken);
+      await send('while connected on another node');
+      await bobSocket.next((f) => f.type === 'message', 10_000, true);
+      bobSocket.close();
+      await bobSocket.closed;
+      await new Promise((r) => setTimeout(r, 1000)); // the grace period, and the leave reaching Redis
+      await send('after leaving');
+      await expect.poll(() => sub.received.length, { timeout: 10_000 }).toBeGreaterThan(0);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(sub.received.map((p) => p.payload.preview)).toEqual(['after leaving']);
+    } finally {
+      await pushService.close();
+    }
   });
 });
