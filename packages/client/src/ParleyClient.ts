@@ -1,4 +1,4 @@
-import type { Chat, HistoryQuery, MediaFile, Message, MessageInput, ReadyFrame, SearchHit, SearchQuery, ServerFrame } from '@parley/protocol';
+import type { Chat, HistoryQuery, MediaFile, Message, MessageInput, PushConfig, PushSubscription, PushSubscriptionBody, ReadyFrame, SearchHit, SearchQuery, ServerFrame } from '@parley/protocol';
 import { Auth, type SessionEnded } from './Auth.js';
 import { DEFAULT_BACKOFF } from './backoff.js';
 import { ChatDirectory } from './ChatDirectory.js';
@@ -204,6 +204,32 @@ export class ParleyClient {
     return this.request('GET', `/search?${params}`);
   }
 
+  // --- Notifications (docs/notifications.md) ---------------------------------------------
+
+  /** The application server key to pass to `pushManager.subscribe`. */
+  pushConfig(): Promise<PushConfig> {
+    return this.request('GET', '/push/config');
+  }
+
+  /** This device's Web Push subscription (`PushSubscription.toJSON()` plus `previews`), replacing its earlier one. */
+  setPushSubscription(subscription: PushSubscriptionBody): Promise<PushSubscription> {
+    return this.request('PUT', '/users/me/push-subscription', subscription);
+  }
+
+  /** This device gets no more pushes (also fine when it had no subscription). */
+  removePushSubscription(): Promise<void> {
+    return this.request('DELETE', '/users/me/push-subscription');
+  }
+
+  /** No pushes for this chat until `until`, or until unmuted. The chat goes through the directory as a `chat` frame would. */
+  async muteChat(chatId: string, until?: Date): Promise<Chat> {
+    return this.changedChat(await this.request<Chat>('PUT', `${chatPath(chatId)}/mute`, until ? { until: until.toISOString() } : {}));
+  }
+
+  async unmuteChat(chatId: string): Promise<Chat> {
+    return this.changedChat(await this.request<Chat>('DELETE', `${chatPath(chatId)}/mute`));
+  }
+
   // --- Real time -----------------------------------------------------------------------
 
   get state(): ConnectionState {
@@ -358,6 +384,12 @@ export class ParleyClient {
     this.chats().catch((err: unknown) => this.report(err));
   }
 
+  /** A chat a REST call changed: the app hears of it now, and once only when the frame follows. */
+  private changedChat(chat: Chat): Chat {
+    this.directory.update(chat);
+    return chat;
+  }
+
   private trySend(frame: OutgoingFrame): boolean {
     if (this.state !== 'ready') return false;
     this.connector.send(frame);
@@ -391,4 +423,5 @@ async function reachable(baseUrl: string, timeoutMs: number): Promise<boolean> {
   }
 }
 
-const messagePath = (chatId: string, messageId: string) => `/chats/${encodeURIComponent(chatId)}/messages/${encodeURIComponent(messageId)}`;
+const chatPath = (chatId: string) => `/chats/${encodeURIComponent(chatId)}`;
+const messagePath = (chatId: string, messageId: string) => `${chatPath(chatId)}/messages/${encodeURIComponent(messageId)}`;
