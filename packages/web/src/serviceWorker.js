@@ -28,3 +28,80 @@ self.addEventListener('fetch', (event) => {
   // Hashed assets never change: the cache first.
   event.respondWith(caches.match(event.request, { cacheName: CACHE }).then((hit) => hit || fetch(event.request)));
 });
+
+// ---------- Web Push (docs/notifications.md) ----------
+// A push is a hint that messages are waiting: one notification per chat (tag = chatId), replaced
+// by the next. The messages themselves come through the app's own link when it opens.
+
+self.addEventListener('push', (event) => {
+  event.waitUntil(showPush(event.data));
+});
+
+async function showPush(data) {
+  let push;
+  try {
+    push = data && data.json();
+  } catch {
+    return; // not ours
+  }
+  if (!push || push.type !== 'message' || !push.chatId) return;
+  // Connected users get no push from the server, but this user may be connected in another tab
+  // (on another session): a window in front is already showing the chat.
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  if (windows.some((w) => w.focused && w.visibilityState === 'visible')) return;
+  const { title, body } = notificationText(push);
+  await self.registration.showNotification(title, {
+    body,
+    tag: push.chatId,
+    renotify: true,
+    icon: '/favicon.svg',
+    data: { chatId: push.chatId },
+  });
+}
+
+/** "Ann" / "Ann in Team", and the preview, "New message" or "3 new messages" (previews may be off). */
+function notificationText(push) {
+  const sender = (push.sender && push.sender.displayName) || 'Someone';
+  const count = push.count > 1 ? push.count : 1;
+  const group = push.chatType === 'group' && push.chatName;
+  const text = push.preview ? (group ? `${sender}: ${push.preview}` : push.preview) : undefined;
+  if (count > 1) {
+    // Several messages, maybe from several people: the group's name, the newest as a second line.
+    const title = group ? push.chatName : sender;
+    return { title, body: text ? `${count} new messages\n${text}` : `${count} new messages` };
+  }
+  return { title: group ? `${sender} in ${push.chatName}` : sender, body: push.preview || 'New message' };
+}
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  event.waitUntil(openChat(event.notification.data && event.notification.data.chatId));
+});
+
+/** Brings an app window forward and has it open the chat, or opens one at the chat's URL (ui/useOpenChat). */
+async function openChat(chatId) {
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  const open = windows.find((w) => w.focused) || windows[0];
+  if (open) {
+    const focused = await open.focus();
+    focused.postMessage({ type: 'parley.openChat', chatId });
+    return;
+  }
+  await self.clients.openWindow(chatId ? `/#/chat/${encodeURIComponent(chatId)}` : '/');
+}
+
+self.addEventListener('pushsubscriptionchange', (event) => {
+  event.waitUntil(resubscribe(event));
+});
+
+/**
+ * The push service replaced or dropped the subscription. The worker holds no session (the SDK
+ * keeps the tokens in the tab, and a second refresher would trip refresh-token reuse detection),
+ * so it subscribes again and lets open windows send it; otherwise the app sends it at its next start.
+ */
+async function resubscribe(event) {
+  const options = event.oldSubscription && event.oldSubscription.options;
+  if (!event.newSubscription && options) await self.registration.pushManager.subscribe(options).catch(() => {});
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  for (const w of windows) w.postMessage({ type: 'parley.pushSubscriptionChanged' });
+}

@@ -3,7 +3,8 @@ import { useApp } from '../state/useApp.js';
 import { lastSeen } from '../text/format.js';
 import { Avatar } from './Avatar.js';
 import { chatTitle, peerOf, typingText } from './chatTitle.js';
-import { IconBack, IconInfo } from './icons.js';
+import { IconBack, IconBellOff, IconInfo } from './icons.js';
+import { isMuted } from './mute.js';
 
 interface ChatHeaderProps {
   chat: Chat;
@@ -32,10 +33,13 @@ export function ChatHeader({ chat, back, showInfo }: ChatHeaderProps) {
       <button type="button" className="icon-button back-button" onClick={back} aria-label="Back to chats">
         <IconBack />
       </button>
-      <button type="button" className="chat-header-who" onClick={showInfo} aria-label={`${chat.type === 'group' ? 'Group' : 'Contact'} info: ${title}`}>
+      <button type="button" className="chat-header-who" onClick={showInfo} aria-label={`${chat.type === 'group' ? 'Group' : 'Contact'} info: ${title}${isMuted(chat) ? ', muted' : ''}`}>
         <Avatar id={peer?.userId ?? chat.id} name={title} size={40} online={peer ? presence[peer.userId]?.status === 'online' : false} group={chat.type === 'group'} />
         <span className="chat-header-text">
-          <span className="chat-header-title">{title}</span>
+          <span className="chat-header-title-row">
+            <span className="chat-header-title">{title}</span>
+            {isMuted(chat) && <IconBellOff className="muted-icon" data-testid="muted-icon" width={16} height={16} />}
+          </span>
           <span className={`chat-header-status ${typingNow ? 'typing' : status === 'online' ? 'online' : ''}`} data-testid="chat-status" aria-live="polite">
             {typingNow ?? status}
           </span>

@@ -2,6 +2,7 @@ import type { Chat } from '@parley/client';
 import { Modal } from './Modal.js';
 import { GroupInfo } from './GroupInfo.js';
 import { ContactInfo } from './ContactInfo.js';
+import { MuteControl } from './MuteControl.js';
 import { peerOf } from './chatTitle.js';
 import { useApp } from '../state/useApp.js';
 
@@ -25,6 +26,7 @@ export function ChatInfoDialog({ chat, close, openChat, leftChat }: ChatInfoDial
       ) : (
         <p className="muted">Notes to yourself.</p>
       )}
+      {peer !== undefined || chat.type === 'group' ? <MuteControl chat={chat} /> : null}
     </Modal>
   );
 }

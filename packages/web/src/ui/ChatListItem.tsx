@@ -6,6 +6,8 @@ import { Avatar } from './Avatar.js';
 import { chatTitle, memberName, peerOf, typingText } from './chatTitle.js';
 import { Tick } from './Tick.js';
 import { previewText } from './media/previewText.js';
+import { IconBellOff } from './icons.js';
+import { isMuted } from './mute.js';
 
 interface ChatListItemProps {
   chat: Chat;
@@ -32,7 +34,8 @@ export const ChatListItem = memo(function ChatListItem({ chat, active, open }: C
   const who = own ? 'You: ' : chat.type === 'group' && last ? `${memberName(chat, last.senderId).split(' ')[0]}: ` : '';
   const typingNow = typingText(chat, typing ?? []);
   const unread = chat.unreadCount;
-  const label = [title, online ? 'online' : '', unread ? `${unread} unread` : ''].filter(Boolean).join(', ');
+  const muted = isMuted(chat);
+  const label = [title, online ? 'online' : '', muted ? 'muted' : '', unread ? `${unread} unread` : ''].filter(Boolean).join(', ');
 
   return (
     <li>
@@ -59,7 +62,8 @@ export const ChatListItem = memo(function ChatListItem({ chat, active, open }: C
                 )}
               </span>
             )}
-            {unread > 0 && <span className="badge" aria-hidden="true">{unread > 999 ? '999+' : unread}</span>}
+            {muted && <IconBellOff className="muted-icon" data-testid="muted-icon" width={16} height={16} />}
+            {unread > 0 && <span className={muted ? 'badge quiet' : 'badge'} aria-hidden="true">{unread > 999 ? '999+' : unread}</span>}
           </span>
         </span>
       </button>

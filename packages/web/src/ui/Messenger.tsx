@@ -9,6 +9,7 @@ import { OfflineBanner } from './OfflineBanner.js';
 import { SettingsPanel } from './SettingsPanel.js';
 import { Sidebar } from './Sidebar.js';
 import { useOpenChat } from './useOpenChat.js';
+import { useServiceWorkerMessages } from './useServiceWorkerMessages.js';
 import { IconChat } from './icons.js';
 
 export type Panel = 'chats' | 'contacts' | 'settings';
@@ -27,6 +28,7 @@ export function Messenger({ client, me, onSignedOut }: MessengerProps) {
   const [store] = useState(() => new AppStore(client, me));
   const [chatId, openChat] = useOpenChat();
   const [panel, setPanel] = useState<Panel>('chats');
+  useServiceWorkerMessages(client, openChat);
 
   useEffect(() => {
     const stop = store.start();

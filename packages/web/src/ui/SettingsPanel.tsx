@@ -4,6 +4,7 @@ import { LIMITS } from '@parley/protocol';
 import { useApp, useStore } from '../state/useApp.js';
 import { Avatar } from './Avatar.js';
 import { IconBack } from './icons.js';
+import { NotificationSettings } from './NotificationSettings.js';
 import { applyTheme, storedTheme, type ThemeChoice } from './theme.js';
 import { useShowError } from './Toasts.js';
 
@@ -132,6 +133,7 @@ export function SettingsPanel({ close, signOut }: { close(): void; signOut(): Pr
             </select>
           </label>
         </fieldset>
+        <NotificationSettings />
         <fieldset className="stack card">
           <legend className="section-title">Appearance</legend>
           <label className="row-label">
