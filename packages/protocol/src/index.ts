@@ -4,3 +4,4 @@ export * from './models.js';
 export * from './requests.js';
 export * from './frames.js';
 export * from './fallback.js';
+export * from './accountExport.js';

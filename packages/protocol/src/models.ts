@@ -10,6 +10,8 @@ export const User = Type.Object({
   id: Id,
   username: Type.String(),
   displayName: Type.String(),
+  /** The account was deleted: the name is a tombstone and nothing can be sent to it. */
+  deleted: Type.Optional(Type.Literal(true)),
 });
 export type User = Static<typeof User>;
 
@@ -20,6 +22,7 @@ export const Profile = Type.Object({
   avatarUrl: Type.Optional(Type.String()),
   about: Type.Optional(Type.String()),
   createdAt: Timestamp,
+  deleted: Type.Optional(Type.Literal(true)),
 });
 export type Profile = Static<typeof Profile>;
 
@@ -129,6 +132,8 @@ export const ChatMember = Type.Object({
   displayName: Type.String(),
   role: MemberRole,
   joinedAt: Timestamp,
+  /** This member deleted their account (private chats keep them, as a tombstone). */
+  deleted: Type.Optional(Type.Literal(true)),
   /** Highest seq delivered to / read by this member on any device; omitted in large groups. */
   deliveredSeq: Type.Optional(Type.Integer({ minimum: 0 })),
   readSeq: Type.Optional(Type.Integer({ minimum: 0 })),

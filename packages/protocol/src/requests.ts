@@ -39,6 +39,13 @@ export const ProfileUpdateBody = Type.Object({
 });
 export type ProfileUpdateBody = Static<typeof ProfileUpdateBody>;
 
+/** Deleting your account asks for your password again; see docs/api.md, "Your data". */
+export const DeleteAccountBody = Type.Object({
+  password: Type.String({ minLength: 1, maxLength: LIMITS.passwordMax }),
+  deleteMessages: Type.Optional(Type.Boolean({ description: 'also delete every message you sent, for everyone; default false' })),
+});
+export type DeleteAccountBody = Static<typeof DeleteAccountBody>;
+
 export const StatusBody = Type.Object({
   status: Type.Union([Type.Literal('online'), Type.Literal('away'), Type.Literal('offline')]),
 });

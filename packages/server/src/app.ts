@@ -40,6 +40,7 @@ import { mediaRoutes } from './http/routes/mediaRoutes.js';
 import { mediaContentRoutes } from './http/routes/mediaContentRoutes.js';
 import { messageActionRoutes } from './http/routes/messageActionRoutes.js';
 import { searchRoutes } from './http/routes/searchRoutes.js';
+import { accountDataRoutes } from './http/routes/accountDataRoutes.js';
 import { pushRoutes } from './http/routes/pushRoutes.js';
 import { PushNotifier } from './notifications/PushNotifier.js';
 
@@ -121,6 +122,7 @@ export async function buildParley(config: Config): Promise<Parley> {
     await api.register(async (authed) => {
       requireCaller(authed, ctx);
       await authed.register(userRoutes, { ctx });
+      await authed.register(accountDataRoutes, { ctx });
       await authed.register(contactRoutes, { ctx });
       await authed.register(chatRoutes, { ctx });
       await authed.register(messageRoutes, { ctx, writer });

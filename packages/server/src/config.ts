@@ -31,6 +31,11 @@ export interface Config {
   /** Per-IP REST budget per minute, and the stricter one for register/login/refresh. */
   httpRatePerMin: number;
   authRatePerMin: number;
+  /** Data exports per user per hour: each reads the whole account. */
+  exportRatePerHour: number;
+  /** Rows per keyset page when exporting or deleting an account, so memory stays bounded. */
+  exportPageSize: number;
+  deletePageSize: number;
   /** Chats up to this size keep per-member receipts (who read when); larger ones only counts. */
   receiptsDetailMax: number;
   /** A user whose last connection closed stays online this long, so a reconnect does not flap. */
@@ -146,6 +151,9 @@ export function loadConfig(env: Env = process.env): Config {
     wsRateBurst: int(env, 'WS_RATE_BURST', 1000, 1),
     httpRatePerMin: int(env, 'HTTP_RATE_PER_MIN', 6000, 1),
     authRatePerMin: int(env, 'AUTH_RATE_PER_MIN', 60, 1),
+    exportRatePerHour: int(env, 'EXPORT_RATE_PER_HOUR', 5, 1),
+    exportPageSize: int(env, 'EXPORT_PAGE_SIZE', 1000, 1, 10_000),
+    deletePageSize: int(env, 'ACCOUNT_DELETE_PAGE_SIZE', 500, 1, 2000),
     receiptsDetailMax: int(env, 'RECEIPTS_DETAIL_MAX', 256, 2),
     presenceGraceMs: int(env, 'PRESENCE_GRACE_MS', 5000, 0),
     typingTtlMs: int(env, 'TYPING_TTL_MS', 5000, 100),

@@ -7,7 +7,7 @@ import { openSession, type SessionTokens } from './sessions.js';
 
 export async function login(ctx: Context, body: LoginBody): Promise<SessionTokens & { user: User }> {
   const user = await ctx.store.db.selectFrom('users').selectAll().where('username', '=', body.username.toLowerCase()).executeTakeFirst();
-  if (!user) {
+  if (!user || user.deleted_at !== null) {
     await burnPasswordCheck(body.password);
     throw wrongCredentials();
   }
@@ -16,4 +16,5 @@ export async function login(ctx: Context, body: LoginBody): Promise<SessionToken
   return { user: presentUser(user), ...session };
 }
 
-const wrongCredentials = () => new AppError('unauthorized', 'wrong username or password');
+/** Also what deleting an account answers to a wrong password. */
+export const wrongCredentials = () => new AppError('unauthorized', 'wrong username or password');

@@ -35,6 +35,7 @@ export async function searchUsers(ctx: Context, query: string, limit = 20) {
   const rows = await ctx.store.db
     .selectFrom('users')
     .select(['id', 'username', 'display_name'])
+    .where('deleted_at', 'is', null)
     .where('username', '>=', prefix)
     .where('username', '<', `${prefix}\u{10ffff}`)
     .orderBy('username')

@@ -30,6 +30,7 @@ export async function loadChatViews(ctx: Context, chatIds: string[], forUserId?:
   const members = await db
     .selectFrom('chat_members')
     .innerJoin('users', 'users.id', 'chat_members.user_id')
+    .select('users.deleted_at')
     .select(['chat_id', 'user_id', 'role', 'joined_at', 'last_delivered_seq', 'last_read_seq', 'muted_until', 'users.username', 'users.display_name'])
     .where('chat_id', 'in', chatIds)
     .orderBy('joined_at')
@@ -60,6 +61,7 @@ export async function loadChatViews(ctx: Context, chatIds: string[], forUserId?:
       role: m.role,
       joinedAt: iso(m.joined_at),
     };
+    if (m.deleted_at !== null) member.deleted = true;
     if (size.get(m.chat_id)! <= ctx.config.receiptsDetailMax) {
       member.deliveredSeq = Number(m.last_delivered_seq);
       member.readSeq = Number(m.last_read_seq);

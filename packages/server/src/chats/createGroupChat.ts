@@ -42,7 +42,8 @@ export async function checkUsersExist(db: Db, userIds: string[]): Promise<void> 
   const found = new Set<string>();
   // Chunked so a large group stays under SQLite's bound-parameter limit.
   for (let i = 0; i < userIds.length; i += 500) {
-    const rows = await db.selectFrom('users').select('id').where('id', 'in', userIds.slice(i, i + 500)).execute();
+    // A deleted account cannot be added to anything: it is as unknown as a wrong id.
+    const rows = await db.selectFrom('users').select('id').where('id', 'in', userIds.slice(i, i + 500)).where('deleted_at', 'is', null).execute();
     for (const r of rows) found.add(r.id);
   }
   const missing = userIds.find((id) => !found.has(id));

@@ -11,7 +11,7 @@ export async function createPrivateChat(ctx: Context, caller: Caller, userId: st
   if (userId === caller.userId) throw invalid('userId: cannot open a private chat with yourself');
   const pairKey = [caller.userId, userId].sort().join(':');
   const { chatId, created } = await ctx.store.transaction(async (trx) => {
-    const other = await trx.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
+    const other = await trx.selectFrom('users').select(['id', 'deleted_at']).where('id', '=', userId).executeTakeFirst();
     if (!other) throw notFound('user');
     await checkNotBlocked(trx, caller.userId, userId);
     const now = Date.now();
@@ -25,6 +25,8 @@ export async function createPrivateChat(ctx: Context, caller: Caller, userId: st
       const existing = await trx.selectFrom('chats').select('id').where('pair_key', '=', pairKey).executeTakeFirstOrThrow();
       return { chatId: existing.id, created: false };
     }
+    // The chat with a deleted account stays readable for the other side, but no new one starts (rolled back).
+    if (other.deleted_at !== null) throw notFound('user');
     await trx
       .insertInto('chat_members')
       .values([caller.userId, userId].map((id) => ({ chat_id: inserted.id, user_id: id, role: 'member' as const, joined_at: now, last_delivered_seq: 0, last_read_seq: 0 })))

@@ -66,21 +66,29 @@ export async function leaveChat(ctx: Context, caller: Caller, chatId: string): P
   await ctx.store.transaction(async (trx) => {
     const { chat } = await loadChatForMember(trx, chatId, caller.userId);
     if (chat.type !== 'group') throw new AppError('invalid_request', 'chatId: you cannot leave a private chat');
-    await trx.deleteFrom('chat_members').where('chat_id', '=', chatId).where('user_id', '=', caller.userId).execute();
-    if ((await adminCount(trx, chatId)) > 0) return;
-    const oldest = await trx
-      .selectFrom('chat_members')
-      .select('user_id')
-      .where('chat_id', '=', chatId)
-      .orderBy('joined_at')
-      .orderBy('user_id')
-      .limit(1)
-      .executeTakeFirst();
-    if (oldest) {
-      await trx.updateTable('chat_members').set({ role: 'admin' }).where('chat_id', '=', chatId).where('user_id', '=', oldest.user_id).execute();
-    }
+    await leaveGroup(trx, chatId, caller.userId);
   });
   await publishChatChange(ctx, chatId, [caller.userId]);
+}
+
+/**
+ * The write of leaving, in the caller's transaction, for a member of a group (leaveChat, and
+ * account deletion for each of its groups): publish `publishChatChange(ctx, chatId, [userId])` after the commit.
+ */
+export async function leaveGroup(trx: Db, chatId: string, userId: string): Promise<void> {
+  await trx.deleteFrom('chat_members').where('chat_id', '=', chatId).where('user_id', '=', userId).execute();
+  if ((await adminCount(trx, chatId)) > 0) return;
+  const oldest = await trx
+    .selectFrom('chat_members')
+    .select('user_id')
+    .where('chat_id', '=', chatId)
+    .orderBy('joined_at')
+    .orderBy('user_id')
+    .limit(1)
+    .executeTakeFirst();
+  if (oldest) {
+    await trx.updateTable('chat_members').set({ role: 'admin' }).where('chat_id', '=', chatId).where('user_id', '=', oldest.user_id).execute();
+  }
 }
 
 async function publishAndPresent(ctx: Context, caller: Caller, chatId: string): Promise<Chat> {

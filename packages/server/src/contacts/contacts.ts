@@ -102,7 +102,7 @@ async function getContact(db: Db, ownerId: string, userId: string): Promise<Cont
 
 async function checkOtherUser(db: Db, caller: Caller, userId: string): Promise<void> {
   if (userId === caller.userId) throw invalid('userId: cannot be yourself');
-  const exists = await db.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
+  const exists = await db.selectFrom('users').select('id').where('id', '=', userId).where('deleted_at', 'is', null).executeTakeFirst();
   if (!exists) throw notFound('user');
 }
 

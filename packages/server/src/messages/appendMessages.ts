@@ -95,12 +95,13 @@ function newRow(req: SendRequest, seq: number, now: number): MessageRow {
   };
 }
 
-/** The first check a send fails, if any: membership, blocks, reply target, media. */
+/** The first check a send fails, if any: membership, blocks, a deleted peer, reply target, media. */
 function checkSend(req: SendRequest, found: SendBatchFound): AppError | undefined {
   const chat = found.chats.get(req.chatId);
   if (!chat) return notFound('chat');
   if (!chat.members.includes(req.caller.userId)) return new AppError('forbidden', 'you are not a member of this chat');
   if (chat.blocked) return new AppError('blocked', 'one of you has blocked the other');
+  if (chat.peerDeleted) return new AppError('forbidden', 'this account was deleted; nothing more can be sent to this chat');
   if (req.input.replyTo && !found.replyTargets.has(replyKey(req.chatId, req.input.replyTo))) {
     return new AppError('invalid_request', 'message.replyTo: no such message in this chat');
   }

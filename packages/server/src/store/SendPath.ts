@@ -32,6 +32,8 @@ export interface SendBatchChat {
   members: string[];
   /** A private chat where either side has blocked the other. */
   blocked: boolean;
+  /** A private chat whose other side deleted their account: it stays readable, nothing more goes in. */
+  peerDeleted: boolean;
 }
 
 export interface SendBatchMedia {

@@ -7,6 +7,7 @@ import * as searchBatches from './migrations/0005_search_batches.js';
 import * as globalMessageIds from './migrations/0006_global_message_ids.js';
 import * as clientMsgIdFirst from './migrations/0007_client_msg_id_first.js';
 import * as refreshTokenParent from './migrations/0008_refresh_token_parent.js';
+import * as accountDeletion from './migrations/0010_account_deletion.js';
 import * as notifications from './migrations/0009_notifications.js';
 
 /** Numbered migrations, applied in order at start-up; a name is never reused. */
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006_global_message_ids': globalMessageIds,
   '0007_client_msg_id_first': clientMsgIdFirst,
   '0008_refresh_token_parent': refreshTokenParent,
+  '0010_account_deletion': accountDeletion,
   '0009_notifications': notifications,
 };
 

@@ -34,6 +34,8 @@ export interface UsersTable {
   privacy_last_seen: Generated<'everyone' | 'contacts' | 'nobody'>;
   /** `online` unless the user chose `away` or invisible (`offline`). */
   chosen_status: Generated<'online' | 'away' | 'offline'>;
+  /** When the account was deleted: the row stays, erased, so messages keep their sender. */
+  deleted_at: Generated<number | null>;
 }
 
 /** One row per login session: a device logs in once and refreshes from then on. */

@@ -25,7 +25,8 @@ export async function lookUpSendBatch(trx: Db, keys: SendBatchKeys): Promise<Sen
   const { rows } = await sql<Found>`SELECT
     (SELECT json_agg(json_build_object('id', c.id, 'type', c.type, 'members', c.members,
         'blocked', CASE WHEN c.type = 'private' THEN EXISTS (SELECT 1 FROM contacts x
-          WHERE x.owner_id = ANY(c.members) AND x.contact_id = ANY(c.members) AND x.owner_id <> x.contact_id AND x.status = 'blocked') ELSE false END))
+          WHERE x.owner_id = ANY(c.members) AND x.contact_id = ANY(c.members) AND x.owner_id <> x.contact_id AND x.status = 'blocked') ELSE false END,
+        'peerDeleted', c.type = 'private' AND EXISTS (SELECT 1 FROM users u WHERE u.id = ANY(c.members) AND u.deleted_at IS NOT NULL)))
       FROM (SELECT c.id, c.type, ARRAY(SELECT m.user_id FROM chat_members m WHERE m.chat_id = c.id) AS members
         FROM chats c WHERE c.id = ANY(${chatIds}::text[])) c) AS chats,
     ${deduped.length === 0 ? sql`NULL` : sql`(SELECT json_agg(m)

@@ -11,7 +11,9 @@ const CHATS = `SELECT c.id, c.type,
     c.type = 'private' AND EXISTS (SELECT 1 FROM chat_members a
       JOIN chat_members b ON b.chat_id = a.chat_id AND b.user_id <> a.user_id
       JOIN contacts x ON x.owner_id = a.user_id AND x.contact_id = b.user_id AND x.status = 'blocked'
-      WHERE a.chat_id = c.id) AS blocked
+      WHERE a.chat_id = c.id) AS blocked,
+    c.type = 'private' AND EXISTS (SELECT 1 FROM chat_members d JOIN users u ON u.id = d.user_id
+      WHERE d.chat_id = c.id AND u.deleted_at IS NOT NULL) AS peer_deleted
   FROM chats c WHERE c.id IN (SELECT value FROM json_each(?))`;
 const STORED = `SELECT m.* FROM json_each(?) k CROSS JOIN messages m
   WHERE m.client_msg_id = k.value ->> 2 AND m.sender_id = k.value ->> 1 AND m.chat_id = k.value ->> 0`;
@@ -24,6 +26,7 @@ interface ChatRow {
   type: string;
   members: string;
   blocked: number;
+  peer_deleted: number;
 }
 
 /**
@@ -35,7 +38,12 @@ export async function lookUpSendBatch(trx: Db, keys: SendBatchKeys): Promise<Sen
   for (const c of await rows<ChatRow>(trx, CHATS, keys.chatIds)) {
     const members = JSON.parse(c.members) as string[];
     // As the check has it everywhere: a private chat is blocked between its two members only.
-    found.chats.set(c.id, { type: c.type, members, blocked: c.blocked === 1 && members.length === 2 } satisfies SendBatchChat);
+    found.chats.set(c.id, {
+      type: c.type,
+      members,
+      blocked: c.blocked === 1 && members.length === 2,
+      peerDeleted: c.peer_deleted === 1,
+    } satisfies SendBatchChat);
   }
   for (const row of await rows<MessageRow>(trx, STORED, keys.clientMsgIds)) {
     found.stored.set(idemKey(row.chat_id, row.sender_id, row.client_msg_id!), row);
