@@ -1,4 +1,5 @@
 import type { Chat, HistoryQuery, MediaFile, Message, MessageInput, PushConfig, PushSubscription, PushSubscriptionBody, ReadyFrame, SearchHit, SearchQuery, ServerFrame } from '@parley/protocol';
+import type { AccountExport } from '@parley/protocol';
 import { Auth, type SessionEnded } from './Auth.js';
 import { DEFAULT_BACKOFF } from './backoff.js';
 import { ChatDirectory } from './ChatDirectory.js';
@@ -124,6 +125,23 @@ export class ParleyClient {
     await this.request('POST', '/auth/logout');
     this.auth.clear();
     this.rejectWaiters(new ParleyError(401, 'unauthorized', 'logged out'));
+  }
+
+  /** Everything the server holds about this user (docs/api.md, "Your data"), parsed; at most a few an hour. */
+  exportAccount(): Promise<AccountExport> {
+    return this.request('GET', '/users/me/export');
+  }
+
+  /**
+   * Deletes the account for good; the password is asked again (a wrong one rejects with
+   * `unauthorized` and changes nothing). Then the session ends here as after `logout`: the
+   * server has already closed every device's connection.
+   */
+  async deleteAccount(password: string, options: { deleteMessages?: boolean } = {}): Promise<void> {
+    await this.request('DELETE', '/users/me', { password, deleteMessages: options.deleteMessages ?? false });
+    this.connector.stop();
+    this.auth.clear();
+    this.rejectWaiters(new ParleyError(401, 'unauthorized', 'account deleted'));
   }
 
   /** Trades the refresh token for a new pair now (the client also does this by itself). */
