@@ -7,6 +7,7 @@ import { IconBack } from './icons.js';
 import { NotificationSettings } from './NotificationSettings.js';
 import { applyTheme, storedTheme, type ThemeChoice } from './theme.js';
 import { useShowError } from './Toasts.js';
+import { YourDataSettings } from './YourDataSettings.js';
 
 const VISIBILITY: Array<{ value: Visibility; label: string }> = [
   { value: 'everyone', label: 'Everyone' },
@@ -161,6 +162,7 @@ export function SettingsPanel({ close, signOut }: { close(): void; signOut(): Pr
             </ul>
           </section>
         )}
+        <YourDataSettings signOut={signOut} />
         <button type="button" className="danger-button" onClick={() => void signOut()}>Log out</button>
       </div>
     </>
