@@ -7,8 +7,8 @@ import * as searchBatches from './migrations/0005_search_batches.js';
 import * as globalMessageIds from './migrations/0006_global_message_ids.js';
 import * as clientMsgIdFirst from './migrations/0007_client_msg_id_first.js';
 import * as refreshTokenParent from './migrations/0008_refresh_token_parent.js';
-import * as accountDeletion from './migrations/0010_account_deletion.js';
 import * as notifications from './migrations/0009_notifications.js';
+import * as accountDeletion from './migrations/0010_account_deletion.js';
 
 /** Numbered migrations, applied in order at start-up; a name is never reused. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -20,8 +20,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006_global_message_ids': globalMessageIds,
   '0007_client_msg_id_first': clientMsgIdFirst,
   '0008_refresh_token_parent': refreshTokenParent,
-  '0010_account_deletion': accountDeletion,
   '0009_notifications': notifications,
+  '0010_account_deletion': accountDeletion,
 };
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {

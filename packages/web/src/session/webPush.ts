@@ -76,6 +76,16 @@ export async function resendPush(client: ParleyClient): Promise<void> {
   if (subscription) await client.setPushSubscription(subscriptionInput(subscription));
 }
 
+/**
+ * On sign-out the browser lets go of its subscription too: otherwise the next person to sign in
+ * here would be re-sent it at start and get pushes without ever turning them on.
+ */
+export async function forgetPush(): Promise<void> {
+  if (!pushSupported()) return;
+  const reg = await navigator.serviceWorker.getRegistration();
+  await (await reg?.pushManager.getSubscription())?.unsubscribe();
+}
+
 function subscriptionInput(subscription: PushSubscription): PushSubscriptionBody {
   const json = subscription.toJSON();
   if (!json.endpoint || !json.keys?.p256dh || !json.keys.auth) throw new Error('The browser gave a push subscription without keys.');

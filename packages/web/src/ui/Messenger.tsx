@@ -11,6 +11,7 @@ import { Sidebar } from './Sidebar.js';
 import { useOpenChat } from './useOpenChat.js';
 import { useServiceWorkerMessages } from './useServiceWorkerMessages.js';
 import { IconChat } from './icons.js';
+import { forgetPush } from '../session/webPush.js';
 
 export type Panel = 'chats' | 'contacts' | 'settings';
 
@@ -55,6 +56,7 @@ export function Messenger({ client, me, onSignedOut }: MessengerProps) {
     } catch {
       client.session = undefined; // Offline: this device forgets the session anyway.
     }
+    await forgetPush().catch(() => {}); // the server dropped the device's subscription with the session
     await store.cache.clear();
     openChat(undefined);
     onSignedOut();
