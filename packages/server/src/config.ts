@@ -68,7 +68,7 @@ export interface PushConfig {
   vapid?: { publicKey: string; privateKey: string };
   /** A mailto: or https: contact for push services, sent in every VAPID JWT. */
   subject: string;
-  /** Accept http: endpoints: for tests and push services on a private network. */
+  /** Accept http: endpoints and endpoints on loopback, private or link-local addresses: for tests and push services on a private network. */
   insecureEndpoints: boolean;
   /** How long a push service keeps a push for a device that is offline. */
   ttlSec: number;

@@ -16,7 +16,7 @@ export function createMetrics() {
     }),
     pushes: new Counter({
       name: 'parley_pushes_total',
-      help: 'Web Push messages, by outcome: sent, gone (subscription removed), failed, dropped (queue full)',
+      help: 'Web Push messages, by outcome: sent, gone (subscription removed), refused (endpoint not on a public address; removed), failed, dropped (queue full)',
       labelNames: ['outcome'],
       registers: [registry],
     }),

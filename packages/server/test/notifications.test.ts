@@ -228,6 +228,54 @@ describe('push subscriptions', () => {
   });
 });
 
+describe('push endpoints on addresses that are not public', () => {
+  it('are refused on subscribing unless PUSH_INSECURE_ENDPOINTS: loopback, private, link-local, mapped and local names', async () => {
+    const strict = await startServer({});
+    try {
+      const bob = await registerUser(strict.baseUrl);
+      const keys = pushService.subscriber().keys;
+      for (const endpoint of [
+        'https://127.0.0.1/push/x', 'https://127.1:8443/push/x', 'https://0x7f000001/push/x', 'https://10.1.2.3/push/x',
+        'https://192.168.0.10/push/x', 'https://169.254.169.254/latest/meta-data', 'https://[::1]/push/x',
+        'https://[::ffff:127.0.0.1]/push/x', 'https://[fd00::1]/push/x', 'https://localhost/push/x', 'https://push.localhost./x',
+      ]) {
+        const res = await api(strict.baseUrl, 'PUT', '/users/me/push-subscription', { endpoint, keys }, bob.accessToken);
+        expect(res.status, endpoint).toBe(400);
+        expect(res.body.error.message, endpoint).toBe('endpoint: must be on a public host (not loopback, private or link-local)');
+      }
+      const withPassword = await api(strict.baseUrl, 'PUT', '/users/me/push-subscription', { endpoint: 'https://u:p@push.example.com/x', keys }, bob.accessToken);
+      expect(withPassword.body.error.message).toBe('endpoint: must not carry a user name or password');
+      const publicOne = await api(strict.baseUrl, 'PUT', '/users/me/push-subscription', { endpoint: 'https://203.1.113.7/push/x', keys }, bob.accessToken);
+      expect(publicOne.status).toBe(200);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('a stored one is refused when the push would connect: nothing is sent, the subscription is dropped and counted', async () => {
+    const dataDir = tempDir();
+    const lax = await startServer({ PUSH_INSECURE_ENDPOINTS: 'true' }, dataDir);
+    const [alice, bob] = await Promise.all([registerUser(lax.baseUrl), registerUser(lax.baseUrl)]);
+    const chatId = await openPrivateChat(lax.baseUrl, alice, bob);
+    const sub = pushService.subscriber();
+    expect((await api(lax.baseUrl, 'PUT', '/users/me/push-subscription', { endpoint: sub.endpoint, keys: sub.keys }, bob.accessToken)).status).toBe(200);
+    await lax.close();
+
+    const strict = await startServer({}, dataDir);
+    try {
+      const sent = await api(strict.baseUrl, 'POST', `/chats/${chatId}/messages`, { clientMsgId: crypto.randomUUID(), type: 'text', content: 'to loopback?' }, alice.accessToken);
+      expect(sent.status).toBe(201);
+      await strict.parley.ctx.push.idle();
+      await sleep(50);
+      expect(sub.received).toEqual([]);
+      expect(await fetch(`${strict.baseUrl}/metrics`).then((r) => r.text())).toMatch(/parley_pushes_total\{outcome="refused"\} 1/);
+      expect((await api(strict.baseUrl, 'GET', '/users/me/push-subscription', undefined, bob.accessToken)).status).toBe(404);
+    } finally {
+      await strict.close();
+    }
+  });
+});
+
 describe('mute', () => {
   it('mutes until unmuted: the chat says so on every device of the caller only, and no push is sent', async () => {
     const [alice, bob] = await Promise.all([user(), user()]);

@@ -7,7 +7,7 @@ import type { Store } from '../store/Store.js';
 import type { MessageRow } from '../store/schema.js';
 import { pushPayload } from './pushPayload.js';
 import { PushQueue, type PushJob } from './PushQueue.js';
-import { PushSender } from './PushSender.js';
+import { PushSender, type PushOutcome } from './PushSender.js';
 import { loadVapidKeys } from './vapidKeys.js';
 
 export interface PushNotifierDeps {
@@ -34,13 +34,13 @@ export class PushNotifier {
   private dispatching?: Promise<void>;
   private readonly queue: PushQueue;
 
-  private constructor(private readonly deps: PushNotifierDeps, readonly publicKey: string, sender: PushSender) {
+  private constructor(private readonly deps: PushNotifierDeps, readonly publicKey: string, private readonly sender: PushSender) {
     this.queue = new PushQueue(sender, { settled: (job, outcome) => this.settled(job, outcome) }, deps.config.concurrency, deps.config.queueMax);
   }
 
   static async open(deps: PushNotifierDeps): Promise<PushNotifier> {
     const vapid = await loadVapidKeys(deps.store.db, deps.config.vapid);
-    const sender = new PushSender({ vapid, subject: deps.config.subject, ttlSec: deps.config.ttlSec });
+    const sender = new PushSender({ vapid, subject: deps.config.subject, ttlSec: deps.config.ttlSec, privateAddresses: deps.config.insecureEndpoints });
     return new PushNotifier(deps, vapid.publicKey, sender);
   }
 
@@ -61,6 +61,7 @@ export class PushNotifier {
     this.pending = [];
     await this.dispatching;
     await this.queue.close();
+    this.sender.close();
   }
 
   private async dispatchAll(): Promise<void> {
@@ -98,10 +99,12 @@ export class PushNotifier {
     });
   }
 
-  private settled(job: PushJob, outcome: 'sent' | 'gone' | 'failed' | 'dropped'): void {
+  private settled(job: PushJob, outcome: PushOutcome | 'dropped'): void {
     this.deps.metrics.pushes.inc({ outcome });
-    if (outcome !== 'gone') return;
-    // The push service forgot the subscription (unsubscribed, app data cleared): so do we.
+    if (outcome === 'refused') this.deps.log.warn({ deviceId: job.deviceId, endpoint: job.target.endpoint }, 'push: endpoint is not on a public address; subscription dropped');
+    if (outcome !== 'gone' && outcome !== 'refused') return;
+    // The push service forgot the subscription (unsubscribed, app data cleared), or it can never
+    // be reached from here: either way it goes.
     void this.deps.store.db.deleteFrom('push_subscriptions')
       .where('device_id', '=', job.deviceId).where('endpoint', '=', job.target.endpoint).execute()
       .catch((err: unknown) => this.deps.log.warn({ err }, 'push: removing a gone subscription failed'));

@@ -2,6 +2,7 @@ import type { PushSubscription, PushSubscriptionBody } from '@parley/protocol';
 import { iso } from '../accounts/presentUser.js';
 import type { Caller, Context } from '../context.js';
 import { invalid, notFound } from '../errors.js';
+import { hostMayBePublic } from './publicAddress.js';
 
 /**
  * The calling device's subscription, replacing its earlier one. The endpoint is the browser's:
@@ -33,7 +34,11 @@ export async function removePushSubscription(ctx: Context, caller: Caller): Prom
   await ctx.store.db.deleteFrom('push_subscriptions').where('device_id', '=', caller.deviceId).execute();
 }
 
-/** Pushes are POSTs the server makes to this URL: https only, unless told otherwise. */
+/**
+ * Pushes are POSTs the server makes to this URL: https only, on a public host, unless told
+ * otherwise. Names are judged again, by what they resolve to, each time a push connects
+ * (PushSender); here only what the URL itself says is checked, so a DNS hiccup never refuses one.
+ */
 function checkEndpoint(endpoint: string, insecureAllowed: boolean): void {
   let url: URL;
   try {
@@ -41,8 +46,9 @@ function checkEndpoint(endpoint: string, insecureAllowed: boolean): void {
   } catch {
     throw invalid('endpoint: not a URL');
   }
-  if (url.protocol === 'https:' || (insecureAllowed && url.protocol === 'http:')) return;
-  throw invalid('endpoint: must be an https: URL');
+  if (!(url.protocol === 'https:' || (insecureAllowed && url.protocol === 'http:'))) throw invalid('endpoint: must be an https: URL');
+  if (url.username || url.password) throw invalid('endpoint: must not carry a user name or password');
+  if (!insecureAllowed && !hostMayBePublic(url)) throw invalid('endpoint: must be on a public host (not loopback, private or link-local)');
 }
 
 /** The calling device's subscription; 404 when it has none. */
