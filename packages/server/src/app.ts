@@ -43,11 +43,15 @@ import { searchRoutes } from './http/routes/searchRoutes.js';
 import { accountDataRoutes } from './http/routes/accountDataRoutes.js';
 import { pushRoutes } from './http/routes/pushRoutes.js';
 import { PushNotifier } from './notifications/PushNotifier.js';
+import { Sweeper } from './maintenance/Sweeper.js';
+import { sweepDeadSessions } from './accounts/sweepDeadSessions.js';
 
 export interface Parley {
   app: FastifyInstance;
   ctx: Context;
   gateway: Gateway;
+  /** The periodic clean-ups; `sweeper.run(name)` sweeps now. */
+  sweeper: Sweeper;
   /** Stops accepting, tells clients to reconnect, finishes in-flight commits, closes storage. */
   close(): Promise<void>;
 }
@@ -142,13 +146,19 @@ export async function buildParley(config: Config): Promise<Parley> {
   const gateway = new Gateway(ctx, writer, connections);
   gateway.attach(app.server);
   const fresh = trackFreshConnections(app.server);
+  const sweeper = new Sweeper({
+    sessions: (run) => sweepDeadSessions(ctx, run),
+  }, { log, metrics, intervalMs: config.sweepIntervalSec * 1000 });
+  sweeper.start();
 
   return {
     app,
     ctx,
     gateway,
+    sweeper,
     async close() {
       draining = true;
+      await sweeper.close(); // stops between batches: it publishes on the bus and writes to the store, closed below
       await gateway.close();
       connections.close();
       fresh.destroyAll();

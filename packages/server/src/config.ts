@@ -58,6 +58,10 @@ export interface Config {
   mediaVideoMaxBytes: number;
   /** How long a signed media URL works. */
   mediaUrlTtlSec: number;
+  /** An upload no message references is deleted once it is this old (unsent, or its messages deleted for everyone). */
+  mediaUnreferencedTtlSec: number;
+  /** How often each periodic sweep (dead sessions, unreferenced uploads) runs on this node; 0 turns them off. */
+  sweepIntervalSec: number;
   /** Set S3_ENDPOINT and S3_BUCKET to keep media in an S3-compatible store instead of DATA_DIR/media. */
   s3?: S3Config;
   push: PushConfig;
@@ -166,6 +170,9 @@ export function loadConfig(env: Env = process.env): Config {
     mediaMaxBytes: int(env, 'MEDIA_MAX_BYTES', 25 * 1024 * 1024, 1024),
     mediaVideoMaxBytes: int(env, 'MEDIA_VIDEO_MAX_BYTES', 100 * 1024 * 1024, 1024),
     mediaUrlTtlSec: int(env, 'MEDIA_URL_TTL_SEC', 3600, 1),
+    mediaUnreferencedTtlSec: int(env, 'MEDIA_UNREFERENCED_TTL_SEC', 24 * 3600, 0),
+    // At most a week: a timer holds under 2^31 ms.
+    sweepIntervalSec: int(env, 'SWEEP_INTERVAL_SEC', 3600, 0, 7 * 24 * 3600),
     s3: s3Config(env),
     push: pushConfig(env),
   };

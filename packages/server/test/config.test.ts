@@ -21,6 +21,7 @@ describe('configuration', () => {
     [{ DATABASE_URL: 'mysql://localhost/parley' }, 'DATABASE_URL must start with postgres:// or postgresql://'],
     [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL is not a URL'],
     [{ REDIS_URL: 'http://localhost:6379' }, 'REDIS_URL must start with redis:// or rediss://'],
+    [{ SWEEP_INTERVAL_SEC: '-1' }, 'SWEEP_INTERVAL_SEC must be an integer from 0 to 604800'],
   ])('refuses %o with a message naming it', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });

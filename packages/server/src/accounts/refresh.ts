@@ -44,6 +44,7 @@ export async function refresh(ctx: Context, refreshToken: string): Promise<Refre
     await trx.updateTable('devices').set({ last_seen_at: now }).where('id', '=', row.device_id).execute();
     // Used tokens stay until they expire, for reuse detection (the owner may present one a thief
     // used weeks later); past that they only take room: one row per refresh, every few minutes.
+    // A device that never refreshes again is left to the sweep (sweepDeadSessions).
     await trx.deleteFrom('refresh_tokens').where('device_id', '=', row.device_id).where('expires_at', '<=', now).execute();
     const next = await issueRefreshToken(ctx, trx, row.device_id, now, hash);
     return { kind: 'ok' as const, userId: row.user_id, deviceId: row.device_id, refreshToken: next };

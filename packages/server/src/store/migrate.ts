@@ -9,6 +9,7 @@ import * as clientMsgIdFirst from './migrations/0007_client_msg_id_first.js';
 import * as refreshTokenParent from './migrations/0008_refresh_token_parent.js';
 import * as notifications from './migrations/0009_notifications.js';
 import * as accountDeletion from './migrations/0010_account_deletion.js';
+import * as sweepIndexes from './migrations/0011_sweep_indexes.js';
 
 /** Numbered migrations, applied in order at start-up; a name is never reused. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008_refresh_token_parent': refreshTokenParent,
   '0009_notifications': notifications,
   '0010_account_deletion': accountDeletion,
+  '0011_sweep_indexes': sweepIndexes,
 };
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {

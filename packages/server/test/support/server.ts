@@ -13,7 +13,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Env for a test server: generous budgets unless a test sets its own. */
+/** Env for a test server: generous budgets and no periodic sweeps, unless a test sets its own. */
 export function testEnv(dataDir: string, env: Record<string, string> = {}): Record<string, string> {
   return {
     DATA_DIR: dataDir,
@@ -24,6 +24,8 @@ export function testEnv(dataDir: string, env: Record<string, string> = {}): Reco
     HTTP_RATE_PER_MIN: '1000000',
     WS_RATE_PER_SEC: '100000',
     WS_RATE_BURST: '100000',
+    // A sweep at a random moment of a test would race what it checks; tests of sweeps turn them on.
+    SWEEP_INTERVAL_SEC: '0',
     ...env,
   };
 }
