@@ -45,6 +45,7 @@ import { pushRoutes } from './http/routes/pushRoutes.js';
 import { PushNotifier } from './notifications/PushNotifier.js';
 import { Sweeper } from './maintenance/Sweeper.js';
 import { sweepDeadSessions } from './accounts/sweepDeadSessions.js';
+import { sweepUnreferencedMedia } from './media/sweepUnreferencedMedia.js';
 
 export interface Parley {
   app: FastifyInstance;
@@ -148,6 +149,7 @@ export async function buildParley(config: Config): Promise<Parley> {
   const fresh = trackFreshConnections(app.server);
   const sweeper = new Sweeper({
     sessions: (run) => sweepDeadSessions(ctx, run),
+    media: (run) => sweepUnreferencedMedia(ctx, run),
   }, { log, metrics, intervalMs: config.sweepIntervalSec * 1000 });
   sweeper.start();
 

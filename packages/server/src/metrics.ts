@@ -22,11 +22,11 @@ export function createMetrics() {
     }),
     swept: new Counter({
       name: 'parley_swept_total',
-      help: 'What the periodic sweeps removed, by kind: devices (dead sessions), refresh_tokens (expired)',
+      help: 'What the periodic sweeps removed, by kind: devices (dead sessions), refresh_tokens (expired), media (unreferenced uploads), blobs (files and thumbnails no upload holds any more)',
       labelNames: ['kind'],
       registers: [registry],
     }),
-    sweepFailures: new Counter({ name: 'parley_sweep_failures_total', help: 'Sweep runs that failed, by sweep (sessions)', labelNames: ['sweep'], registers: [registry] }),
+    sweepFailures: new Counter({ name: 'parley_sweep_failures_total', help: 'Sweep runs that failed, by sweep (sessions, media)', labelNames: ['sweep'], registers: [registry] }),
     messagesStored: new Counter({ name: 'parley_messages_stored_total', help: 'Messages committed', registers: [registry] }),
     framesIn: new Counter({ name: 'parley_ws_frames_in_total', help: 'Frames received, by type', labelNames: ['type'], registers: [registry] }),
     slowConsumers: new Counter({ name: 'parley_ws_slow_consumers_total', help: 'Sockets closed for not reading', registers: [registry] }),

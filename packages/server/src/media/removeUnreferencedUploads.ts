@@ -6,15 +6,21 @@ const CHUNK = 500;
 
 export type RemovedUpload = Pick<MediaRow, 'sha256' | 'blob_key' | 'thumb_key'>;
 
+/** Whose uploads: one user's (account deletion), or the given ids (the periodic sweep's batch). */
+export type UploadScope = { uploaderId: string } | { ids: string[] };
+
 /**
- * In the deleting transaction: the user's uploads that no message holds any more (a forward by
- * someone else keeps its media) lose their rows. Which of their blobs to delete is decided after
- * the commit (deleteUnsharedBlobs).
+ * In the caller's transaction: the uploads of `scope` that no message holds (never sent, or every
+ * message with them deleted for everyone; a forward keeps the media id, so it keeps them) lose
+ * their rows. Which of their blobs to delete is decided after the commit (deleteUnsharedBlobs).
+ * The condition is part of the DELETE, so a message committed after the caller chose the rows
+ * still keeps its upload, and two nodes sweeping the same rows delete each once.
  */
-export async function removeUnreferencedUploads(trx: Db, userId: string): Promise<RemovedUpload[]> {
+export async function removeUnreferencedUploads(trx: Db, scope: UploadScope): Promise<RemovedUpload[]> {
+  if ('ids' in scope && scope.ids.length === 0) return [];
   return trx
     .deleteFrom('media')
-    .where('uploader_id', '=', userId)
+    .where((eb) => ('ids' in scope ? eb('id', 'in', scope.ids) : eb('uploader_id', '=', scope.uploaderId)))
     .where((eb) => eb.not(eb.exists(eb.selectFrom('messages').select('messages.id').whereRef('messages.media_id', '=', 'media.id'))))
     .returning(['sha256', 'blob_key', 'thumb_key'])
     .execute();
@@ -24,26 +30,31 @@ export async function removeUnreferencedUploads(trx: Db, userId: string): Promis
  * After the commit: uploads of the same bytes share one blob and thumbnail (keyed by the bytes'
  * sha256), so they go only when no media row of that sha256 is left. Checked after the commit so
  * an upload of the same bytes that committed meanwhile keeps them; one still in flight at that
- * very moment could lose them, and would then fail to serve.
+ * very moment could lose them, and would then fail to serve. Returns how many were deleted.
  */
-export async function deleteUnsharedBlobs(ctx: Context, removed: RemovedUpload[]): Promise<void> {
+export async function deleteUnsharedBlobs(ctx: Context, removed: RemovedUpload[]): Promise<number> {
   const bySha = new Map(removed.map((m) => [m.sha256, m]));
   const shas = [...bySha.keys()];
+  let deleted = 0;
   for (let i = 0; i < shas.length; i += CHUNK) {
     const part = shas.slice(i, i + CHUNK);
     const left = await ctx.store.db.selectFrom('media').select('sha256').distinct().where('sha256', 'in', part).execute();
     const kept = new Set(left.map((m) => m.sha256));
     for (const sha of part.filter((s) => !kept.has(s))) {
       const { blob_key, thumb_key } = bySha.get(sha)!;
-      for (const key of thumb_key ? [blob_key, thumb_key] : [blob_key]) await deleteBlob(ctx, key);
+      for (const key of thumb_key ? [blob_key, thumb_key] : [blob_key]) deleted += await deleteBlob(ctx, key);
     }
   }
+  return deleted;
 }
 
-async function deleteBlob(ctx: Context, key: string): Promise<void> {
+/** A blob that cannot be deleted now (S3 unreachable) stays behind: nothing refers to it any more. */
+async function deleteBlob(ctx: Context, key: string): Promise<number> {
   try {
     await ctx.blobs.delete(key);
+    return 1;
   } catch (err) {
-    ctx.log.warn({ err, key }, 'could not delete a blob of a deleted account');
+    ctx.log.warn({ err, key }, 'could not delete the blob of a removed upload');
+    return 0;
   }
 }
