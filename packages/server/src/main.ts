@@ -1,3 +1,4 @@
+import './heapTuning.js';
 import { ConfigError, loadConfig } from './config.js';
 import { buildParley } from './app.js';
 
