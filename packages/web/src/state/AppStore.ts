@@ -1,8 +1,9 @@
 import type { Chat, ConnectionState, LocalMessage, Message, ParleyClient, Presence, User } from '@parley/client';
 import type { MessageInput } from '@parley/protocol';
 import { applyUpdate } from './applyUpdate.js';
+import { HistoryLoader } from './HistoryLoader.js';
 import { LocalCache } from './LocalCache.js';
-import { mergeMessages } from './mergeMessages.js';
+import { mergeMessages, touching } from './mergeMessages.js';
 import { PresenceBook } from './PresenceBook.js';
 import { TypingBook } from './TypingBook.js';
 
@@ -13,8 +14,13 @@ export interface AppState {
   readonly online: boolean;
   /** Most recently active first. */
   readonly chats: readonly Chat[];
-  /** Per chat, one run of consecutive seqs (see mergeMessages). */
+  /** Per chat, the live run: one run of consecutive seqs up to the newest known (see mergeMessages). */
   readonly messages: Readonly<Record<string, readonly Message[]>>;
+  /**
+   * Per chat, a window loaded around a message jumped to (search): one run of consecutive seqs
+   * that does not touch the live run, shown instead of it; never cached. See HistoryLoader.
+   */
+  readonly detached: Readonly<Record<string, readonly Message[]>>;
   /** Per chat, own messages from this device not acked yet (`sending`) or refused (`failed`). */
   readonly pending: Readonly<Record<string, readonly LocalMessage[]>>;
   readonly presence: Readonly<Record<string, Presence>>;
@@ -25,9 +31,14 @@ export interface AppState {
   /** Bumped whenever a member's receipt cursors move: own messages' ticks may have changed. */
   readonly receipts: number;
   readonly loadingOlder: Readonly<Record<string, boolean>>;
+  /** Per chat, whether the detached window's next newer page is on its way. */
+  readonly loadingNewer: Readonly<Record<string, boolean>>;
 }
 
-const PAGE = 60;
+/** What the chat shows: its detached window if it has one, else its live run. */
+export function shownMessages(state: AppState, chatId: string): readonly Message[] | undefined {
+  return state.detached[chatId] ?? state.messages[chatId];
+}
 
 /**
  * Everything the UI shows of one signed-in user, fed by the SDK's events and by the local
@@ -36,6 +47,8 @@ const PAGE = 60;
  */
 export class AppStore {
   state: AppState;
+  /** History pages: newest, older, newer, and windows around a message (`history.showMessage`). */
+  readonly history: HistoryLoader;
   private readonly listeners = new Set<() => void>();
   private readonly unsubscribe: Array<() => void> = [];
   private readonly chatsById = new Map<string, Chat>();
@@ -47,9 +60,15 @@ export class AppStore {
 
   constructor(readonly client: ParleyClient, me: User, readonly cache = new LocalCache()) {
     this.state = {
-      me, connection: client.state, online: navigator.onLine, chats: [], messages: {}, pending: groupPending(client.pending()),
-      presence: {}, typing: {}, readMarks: {}, receipts: 0, loadingOlder: {},
+      me, connection: client.state, online: navigator.onLine, chats: [], messages: {}, detached: {}, pending: groupPending(client.pending()),
+      presence: {}, typing: {}, readMarks: {}, receipts: 0, loadingOlder: {}, loadingNewer: {},
     };
+    this.history = new HistoryLoader(client, {
+      state: () => this.state,
+      take: (chatId, messages) => this.take(chatId, messages),
+      setDetached: (chatId, run) => this.setDetached(chatId, run),
+      setLoading: (which, chatId, loading) => this.set({ [which]: { ...this.state[which], [chatId]: loading } }),
+    });
     this.presenceBook = new PresenceBook(client, me.id, (presence) => this.set({ presence }));
     this.typingBook = new TypingBook((typing) => this.set({ typing }));
   }
@@ -118,6 +137,9 @@ export class AppStore {
       this.set({ messages: { ...this.state.messages, [message.chatId]: next } });
       this.cache.putMessages([message]);
     }
+    const window = this.state.detached[message.chatId];
+    const nextWindow = window ? applyUpdate(window, message) : window;
+    if (nextWindow !== window) this.setDetached(message.chatId, nextWindow);
     const chat = this.chatsById.get(message.chatId);
     const last = chat?.lastMessage;
     if (chat && last?.id === message.id && (last.changeSeq ?? 0) < (message.changeSeq ?? 0)) this.putChat({ ...chat, lastMessage: message });
@@ -138,32 +160,16 @@ export class AppStore {
     this.set({ pending: { ...this.state.pending, [chatId]: (this.state.pending[chatId] ?? []).filter((p) => p.clientMsgId !== clientMsgId) } });
   }
 
-  async loadNewest(chatId: string): Promise<void> {
-    const page = await this.client.history(chatId, { limit: PAGE });
-    this.take(chatId, page.messages);
-  }
-
-  /** The page before the oldest loaded message. */
-  async loadOlder(chatId: string): Promise<void> {
-    const first = this.state.messages[chatId]?.[0];
-    if (!first || first.seq <= 1 || this.state.loadingOlder[chatId]) return;
-    this.set({ loadingOlder: { ...this.state.loadingOlder, [chatId]: true } });
-    try {
-      const page = await this.client.history(chatId, { before: first.seq, limit: PAGE });
-      this.take(chatId, page.messages);
-    } finally {
-      this.set({ loadingOlder: { ...this.state.loadingOlder, [chatId]: false } });
-    }
-  }
-
   /** The user has seen everything up to `seq` in the chat. */
   markRead(chatId: string, seq: number): void {
     if (seq <= (this.state.readMarks[chatId] ?? 0)) return;
     this.client.markRead(chatId, seq);
     this.set({ readMarks: { ...this.state.readMarks, [chatId]: seq } });
     const chat = this.chatsById.get(chatId);
-    if (chat && chat.unreadCount > 0) {
-      const unread = (this.state.messages[chatId] ?? []).filter((m) => m.seq > seq && m.senderId !== this.state.me.id).length;
+    const live = this.state.messages[chatId] ?? [];
+    // Read in a detached window: the live run does not hold all that is after it, so the count stays.
+    if (chat && chat.unreadCount > 0 && (seq >= chat.lastSeq || (live[0]?.seq ?? Infinity) <= seq + 1)) {
+      const unread = live.filter((m) => m.seq > seq && m.senderId !== this.state.me.id).length;
       this.putChat({ ...chat, unreadCount: seq >= chat.lastSeq ? 0 : Math.min(chat.unreadCount, unread) });
     }
   }
@@ -191,7 +197,8 @@ export class AppStore {
     this.chatsById.delete(chatId);
     this.cache.removeChat(chatId);
     const { [chatId]: _m, ...messages } = this.state.messages;
-    this.set({ messages });
+    const { [chatId]: _d, ...detached } = this.state.detached;
+    this.set({ messages, detached });
     this.publishChats();
   }
 
@@ -235,9 +242,9 @@ export class AppStore {
   }
 
   /** New messages of one chat, from the live stream (`live`) or a history page. */
-  private take(chatId: string, messages: Message[], live = false): void {
+  private take(chatId: string, messages: readonly Message[], live = false): void {
     if (messages.length === 0) return;
-    const list = mergeMessages(this.state.messages[chatId] ?? [], messages);
+    const list = this.joinDetached(chatId, mergeMessages(this.state.messages[chatId] ?? [], messages));
     this.set({ messages: { ...this.state.messages, [chatId]: list } });
     this.cache.putMessages(messages);
     const chat = this.chatsById.get(chatId);
@@ -249,6 +256,21 @@ export class AppStore {
     const seen = this.watching === chatId && document.visibilityState === 'visible';
     const unread = live && !seen ? newer.filter((m) => m.senderId !== this.state.me.id && m.seq > readMark).length : 0;
     this.putChat({ ...chat, lastSeq: last.seq, lastMessage: last, unreadCount: chat.unreadCount + unread });
+  }
+
+  /** The live run grew to touch the detached window (or the window reached it): one run from now on, cached like the rest. */
+  private joinDetached(chatId: string, live: readonly Message[]): readonly Message[] {
+    const window = this.state.detached[chatId];
+    if (!window || !touching(live, window)) return live;
+    this.setDetached(chatId, undefined);
+    this.cache.putMessages(window);
+    return mergeMessages(live, window);
+  }
+
+  private setDetached(chatId: string, run: readonly Message[] | undefined): void {
+    if (run === this.state.detached[chatId]) return;
+    const { [chatId]: _old, ...detached } = this.state.detached;
+    this.set({ detached: run ? { ...detached, [chatId]: run } : detached });
   }
 
   private onStatus(local: LocalMessage): void {

@@ -30,3 +30,15 @@ function consecutive(sorted: readonly Message[]): boolean {
 export function newest<T>(list: readonly T[], keep: number): readonly T[] {
   return list.length > keep ? list.slice(list.length - keep) : list;
 }
+
+/** Whether two runs overlap or meet end to start: together they are one run without a gap. */
+export function touching(a: readonly Message[], b: readonly Message[]): boolean {
+  const [aFirst, aLast, bFirst, bLast] = [a[0], a[a.length - 1], b[0], b[b.length - 1]];
+  return !!aFirst && !!aLast && !!bFirst && !!bLast && aFirst.seq <= bLast.seq + 1 && bFirst.seq <= aLast.seq + 1;
+}
+
+/** Whether a run holds the message with this seq. */
+export function holdsSeq(run: readonly Message[], seq: number): boolean {
+  const first = run[0];
+  return !!first && first.seq <= seq && seq <= run[run.length - 1]!.seq;
+}

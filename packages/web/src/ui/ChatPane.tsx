@@ -31,7 +31,7 @@ export function ChatPane({ chatId, close, openChat }: ChatPaneProps) {
   useEffect(() => {
     if (!ready || fetched.current) return;
     fetched.current = true;
-    store.loadNewest(chatId).catch(() => (fetched.current = false));
+    store.history.loadNewest(chatId).catch(() => (fetched.current = false));
   }, [ready, store, chatId]);
 
   if (!chat) {

@@ -128,7 +128,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
           alignToBottom
           atBottomThreshold={64}
           atBottomStateChange={setAtBottom}
-          startReached={() => void store.loadOlder(chat.id).catch(() => {})}
+          startReached={() => void store.history.loadOlder(chat.id).catch(() => {})}
           rangeChanged={rangeChanged}
           increaseViewportBy={{ top: 600, bottom: 300 }}
           components={LIST_PARTS}
