@@ -8,15 +8,18 @@ import { DeleteMessageDialog } from './DeleteMessageDialog.js';
 import { EditMessageDialog } from './EditMessageDialog.js';
 import { MessageList, type MessageListHandle } from './MessageList.js';
 import { NewMessageAnnouncer } from './NewMessageAnnouncer.js';
+import type { MessageJump } from './useMessageJump.js';
 
 interface ChatPaneProps {
   chatId: string;
+  /** A message to show (a search hit in this chat). */
+  jump?: MessageJump;
   close(): void;
   openChat(chatId: string): void;
 }
 
 /** One open chat: header, messages, composer; the newest page is fetched once the link is up. */
-export function ChatPane({ chatId, close, openChat }: ChatPaneProps) {
+export function ChatPane({ chatId, jump, close, openChat }: ChatPaneProps) {
   const store = useStore();
   const chat = useApp((s) => s.chats.find((c) => c.id === chatId));
   const ready = useApp((s) => s.connection === 'ready');
@@ -47,7 +50,7 @@ export function ChatPane({ chatId, close, openChat }: ChatPaneProps) {
   return (
     <section className="chat-pane" aria-label="Chat">
       <ChatHeader chat={chat} back={close} showInfo={() => setInfo(true)} />
-      <MessageList ref={list} chat={chat} onReply={setReplyTo} onEdit={setEditing} onDelete={setDeleting} />
+      <MessageList ref={list} chat={chat} jump={jump} onReply={setReplyTo} onEdit={setEditing} onDelete={setDeleting} />
       <NewMessageAnnouncer chat={chat} />
       <Composer
         chat={chat}

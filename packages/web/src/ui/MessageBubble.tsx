@@ -27,6 +27,8 @@ interface MessageBubbleProps {
   lastOfGroup: boolean;
   status?: MessageStatus;
   quote?: Quote;
+  /** Just jumped to (a search hit): marked for a moment so the eye finds it. */
+  highlighted?: boolean;
   onReply?: () => void;
   /** Own text messages: opens the edit dialog. */
   onEdit?: () => void;
@@ -37,7 +39,7 @@ interface MessageBubbleProps {
 
 /** One message: bubble, quoted reply, text with safe links, time and ticks, and its actions. */
 export const MessageBubble = memo(function MessageBubble(props: MessageBubbleProps) {
-  const { row, own, senderName, day, firstOfGroup, lastOfGroup, status, quote, onReply, onEdit, onDelete, onDiscard } = props;
+  const { row, own, senderName, day, firstOfGroup, lastOfGroup, status, quote, highlighted, onReply, onEdit, onDelete, onDiscard } = props;
   const deleted = row.message?.deletedAt !== undefined;
   const edited = row.message?.editedAt !== undefined && !deleted;
   // The bubble's menu; features add their entries here ("React", "Forward", …).
@@ -54,7 +56,7 @@ export const MessageBubble = memo(function MessageBubble(props: MessageBubblePro
           <span>{dayLabel(day)}</span>
         </div>
       )}
-      <div className={`message-row ${own ? 'own' : 'other'} ${firstOfGroup ? 'first' : ''} ${lastOfGroup ? 'last' : ''}`} data-testid="message" data-seq={row.message?.seq}>
+      <div className={`message-row ${own ? 'own' : 'other'} ${firstOfGroup ? 'first' : ''} ${lastOfGroup ? 'last' : ''} ${highlighted ? 'highlighted' : ''}`} data-testid="message" data-seq={row.message?.seq} data-highlighted={highlighted || undefined}>
         <div className={`bubble ${deleted ? 'deleted' : ''}`}>
           {senderName && (
             <div className="bubble-sender" style={{ ['--name-hue' as string]: hue(row.senderId) }}>{senderName}</div>

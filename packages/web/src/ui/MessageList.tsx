@@ -1,6 +1,7 @@
 import { forwardRef, useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState } from 'react';
 import { Virtuoso, type ListRange, type VirtuosoHandle } from 'react-virtuoso';
 import type { Chat, Message } from '@parley/client';
+import { shownMessages } from '../state/AppStore.js';
 import { useApp, useStore } from '../state/useApp.js';
 import { sameDay } from '../text/format.js';
 import { memberName } from './chatTitle.js';
@@ -8,6 +9,7 @@ import { IconDown } from './icons.js';
 import { MessageBubble, type Quote } from './MessageBubble.js';
 import { buildRows, sameGroup, type Row } from './messageRows.js';
 import { previewText } from './media/previewText.js';
+import { useMessageJump, type MessageJump } from './useMessageJump.js';
 
 /** Virtuoso keeps absolute indexes; prepending older pages lowers the first one. */
 const FIRST_INDEX = 1_000_000_000;
@@ -19,6 +21,8 @@ export interface MessageListHandle {
 
 interface MessageListProps {
   chat: Chat;
+  /** A message to take the user to (a search hit). */
+  jump?: MessageJump;
   onReply(message: Message): void;
   onEdit(message: Message): void;
   onDelete(message: Message): void;
@@ -27,20 +31,27 @@ interface MessageListProps {
 /**
  * The chat's messages in a virtualized list (only what is on screen is in the DOM, so 10,000
  * messages scroll like 10): opens at the newest, follows new messages while at the bottom,
- * loads older pages at the top, and marks what scrolls into view as read.
+ * loads older pages at the top, and marks what scrolls into view as read. Jumped to a message
+ * far back, it shows the detached window around it and loads newer pages at the bottom too,
+ * until the window joins the live end.
  */
-export const MessageList = forwardRef<MessageListHandle, MessageListProps>(function MessageList({ chat, onReply, onEdit, onDelete }, ref) {
+export const MessageList = forwardRef<MessageListHandle, MessageListProps>(function MessageList({ chat, jump, onReply, onEdit, onDelete }, ref) {
   const store = useStore();
   const me = useApp((s) => s.me.id);
-  const messages = useApp((s) => s.messages[chat.id] ?? EMPTY);
-  const pending = useApp((s) => s.pending[chat.id] ?? EMPTY);
+  const messages = useApp((s) => shownMessages(s, chat.id) ?? EMPTY);
+  const detached = useApp((s) => s.detached[chat.id] !== undefined);
+  // Own messages still on their way belong at the live end, not under a window far back.
+  const pending = useApp((s) => (detached ? EMPTY : s.pending[chat.id] ?? EMPTY));
   const receipts = useApp((s) => s.receipts);
   const loadingOlder = useApp((s) => s.loadingOlder[chat.id] ?? false);
+  const loadingNewer = useApp((s) => s.loadingNewer[chat.id] ?? false);
   const visible = useVisible();
   const virtuoso = useRef<VirtuosoHandle>(null);
+  const scroller = useRef<HTMLElement | null>(null);
   const [atBottom, setAtBottom] = useState(true);
 
   const rows = useMemo(() => buildRows(messages, pending, me), [messages, pending, me]);
+  const { opening, highlighted, announcement, toNewest } = useMessageJump(chat, jump, rows);
   const byId = useMemo(() => new Map(messages.map((m) => [m.id, m])), [messages]);
   const first = useRef({ index: FIRST_INDEX, key: rows[0]?.key });
   if (rows[0]?.key !== first.current.key) {
@@ -51,17 +62,27 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
   const firstItemIndex = first.current.index;
 
   const scrollToNewest = useCallback(() => {
-    virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'auto' });
-  }, []);
+    if (detached) toNewest();
+    else virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'auto' });
+  }, [detached, toNewest]);
   useImperativeHandle(ref, () => ({ scrollToNewest }), [scrollToNewest]);
-
-  // What is on screen at the bottom is read, as long as the page is visible.
-  const newestSeq = messages[messages.length - 1]?.seq ?? 0;
   useEffect(() => {
-    store.watch(atBottom && visible ? chat.id : undefined);
-    if (atBottom && visible && newestSeq > 0) store.markRead(chat.id, newestSeq);
+    if (opening.focus) scroller.current?.focus({ preventScroll: true });
+  }, [opening]);
+
+  // Joining the live end puts everything loaded below the window at once: not new messages to follow.
+  const wasDetached = useRef(detached);
+  const follow = !detached && !wasDetached.current;
+  useEffect(() => void (wasDetached.current = detached));
+
+  // What is on screen at the bottom of the live end is read, as long as the page is visible.
+  const newestSeq = messages[messages.length - 1]?.seq ?? 0;
+  const atNewest = atBottom && !detached;
+  useEffect(() => {
+    store.watch(atNewest && visible ? chat.id : undefined);
+    if (atNewest && visible && newestSeq > 0) store.markRead(chat.id, newestSeq);
     return () => store.watch(undefined);
-  }, [store, chat.id, atBottom, visible, newestSeq]);
+  }, [store, chat.id, atNewest, visible, newestSeq]);
   const rangeChanged = useCallback((range: ListRange) => {
     if (document.visibilityState !== 'visible') return;
     let seq = 0;
@@ -99,6 +120,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
         lastOfGroup={!sameGroup(row, next)}
         status={status}
         quote={row.replyTo ? quoteOf(row.replyTo) : undefined}
+        highlighted={message !== undefined && message.seq === highlighted}
         onReply={live ? () => onReply(live) : undefined}
         onEdit={live && own && live.type === 'text' ? () => onEdit(live) : undefined}
         onDelete={live ? () => onDelete(live) : undefined}
@@ -114,27 +136,31 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
         <div className="message-list-empty muted">No messages yet. Say hello!</div>
       ) : (
         <Virtuoso
+          key={opening.key}
           ref={virtuoso}
+          scrollerRef={(el) => (scroller.current = el instanceof HTMLElement ? el : null)}
           className="message-scroller"
           aria-label="Messages"
           tabIndex={0}
           data={rows}
-          context={{ receipts, loadingOlder, hasOlder }}
+          context={{ receipts, loadingOlder, hasOlder, loadingNewer }}
           firstItemIndex={firstItemIndex}
-          initialTopMostItemIndex={{ index: 'LAST', align: 'end' }}
+          initialTopMostItemIndex={opening.at}
           computeItemKey={(_, row) => row.key}
           itemContent={itemContent}
-          followOutput={(bottom) => (bottom ? 'auto' : false)}
+          followOutput={(bottom) => (bottom && follow ? 'auto' : false)}
           alignToBottom
           atBottomThreshold={64}
           atBottomStateChange={setAtBottom}
           startReached={() => void store.history.loadOlder(chat.id).catch(() => {})}
+          endReached={() => detached && void store.history.loadNewer(chat.id).catch(() => {})}
           rangeChanged={rangeChanged}
           increaseViewportBy={{ top: 600, bottom: 300 }}
           components={LIST_PARTS}
         />
       )}
-      {!atBottom && (
+      <div className="visually-hidden" aria-live="polite">{announcement}</div>
+      {(!atBottom || detached) && (
         <button type="button" className="jump-newest" onClick={scrollToNewest} aria-label="Jump to newest messages">
           <IconDown />
           {chat.unreadCount > 0 && <span className="badge">{chat.unreadCount}</span>}
@@ -144,7 +170,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
   );
 });
 
-interface ListContext { receipts: number; loadingOlder: boolean; hasOlder: boolean }
+interface ListContext { receipts: number; loadingOlder: boolean; hasOlder: boolean; loadingNewer: boolean }
 
 const LIST_PARTS = {
   Header: ({ context }: { context: ListContext }) => (
@@ -152,7 +178,9 @@ const LIST_PARTS = {
       {context.loadingOlder ? 'Loading earlier messages…' : context.hasOlder ? '' : 'This is the beginning of the chat.'}
     </div>
   ),
-  Footer: () => <div className="list-footer" />,
+  Footer: ({ context }: { context: ListContext }) => (
+    <div className="list-footer muted">{context.loadingNewer ? 'Loading later messages…' : ''}</div>
+  ),
 };
 
 /** Whether the page is on screen (a background tab does not read messages). */

@@ -8,6 +8,7 @@ import { ContactsPanel } from './ContactsPanel.js';
 import { OfflineBanner } from './OfflineBanner.js';
 import { SettingsPanel } from './SettingsPanel.js';
 import { Sidebar } from './Sidebar.js';
+import type { MessageJump } from './useMessageJump.js';
 import { useOpenChat } from './useOpenChat.js';
 import { useServiceWorkerMessages } from './useServiceWorkerMessages.js';
 import { IconChat } from './icons.js';
@@ -29,7 +30,16 @@ export function Messenger({ client, me, onSignedOut }: MessengerProps) {
   const [store] = useState(() => new AppStore(client, me));
   const [chatId, openChat] = useOpenChat();
   const [panel, setPanel] = useState<Panel>('chats');
+  const [jump, setJump] = useState<MessageJump>();
   useServiceWorkerMessages(client, openChat);
+  const openMessage = (chatId: string, seq: number) => {
+    setJump((old) => ({ chatId, seq, n: (old?.n ?? 0) + 1 }));
+    openChat(chatId);
+  };
+  // A jump belongs to the chat it was made in while that chat stays open: coming back later opens at the newest.
+  useEffect(() => {
+    if (jump && jump.chatId !== chatId) setJump(undefined);
+  }, [jump, chatId]);
 
   useEffect(() => {
     const stop = store.start();
@@ -68,13 +78,13 @@ export function Messenger({ client, me, onSignedOut }: MessengerProps) {
         <OfflineBanner />
         <div className="panes">
           <aside className="sidebar" aria-label="Chats and settings">
-            {panel === 'chats' && <Sidebar openChat={openChat} activeChatId={chatId} setPanel={setPanel} />}
+            {panel === 'chats' && <Sidebar openChat={openChat} openMessage={openMessage} activeChatId={chatId} setPanel={setPanel} />}
             {panel === 'contacts' && <ContactsPanel openChat={(id) => (setPanel('chats'), openChat(id))} close={() => setPanel('chats')} />}
             {panel === 'settings' && <SettingsPanel close={() => setPanel('chats')} signOut={signOut} />}
           </aside>
           <main className="main">
             {chatId ? (
-              <ChatPane key={chatId} chatId={chatId} close={() => openChat(undefined)} openChat={openChat} />
+              <ChatPane key={chatId} chatId={chatId} jump={jump?.chatId === chatId ? jump : undefined} close={() => openChat(undefined)} openChat={openChat} />
             ) : (
               <div className="empty-pane">
                 <IconChat width={48} height={48} />

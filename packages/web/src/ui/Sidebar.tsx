@@ -13,6 +13,8 @@ import { ThemeToggle } from './ThemeToggle.js';
 interface SidebarProps {
   activeChatId?: string;
   openChat(chatId: string): void;
+  /** Opens a chat at one of its messages (a search hit). */
+  openMessage(chatId: string, seq: number): void;
   setPanel(panel: Panel): void;
 }
 
@@ -24,7 +26,7 @@ function matches(chat: Chat, me: string, query: string): boolean {
 }
 
 /** The chat list: most recently active first, with a filter. */
-export function Sidebar({ activeChatId, openChat, setPanel }: SidebarProps) {
+export function Sidebar({ activeChatId, openChat, openMessage, setPanel }: SidebarProps) {
   const me = useApp((s) => s.me);
   const chats = useApp((s) => s.chats);
   const [query, setQuery] = useState('');
@@ -68,7 +70,7 @@ export function Sidebar({ activeChatId, openChat, setPanel }: SidebarProps) {
           </ul>
         )}
       </nav>
-      {query.trim() && <MessageSearch query={query} openChat={openChat} />}
+      {query.trim() && <MessageSearch query={query} openMessage={openMessage} />}
       {composing && <NewChatDialog close={() => setComposing(false)} openChat={openChat} />}
     </>
   );

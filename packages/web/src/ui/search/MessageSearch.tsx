@@ -12,11 +12,12 @@ const DEBOUNCE_MS = 250;
 
 interface MessageSearchProps {
   query: string;
-  openChat(chatId: string): void;
+  /** Opens the hit's chat scrolled to it. */
+  openMessage(chatId: string, seq: number): void;
 }
 
-/** Full-text search over the messages of every chat the user is in, best first, page by page. */
-export function MessageSearch({ query, openChat }: MessageSearchProps) {
+/** Full-text search over the messages of every chat the user is in, best first, page by page; a hit opens its chat at the message. */
+export function MessageSearch({ query, openMessage }: MessageSearchProps) {
   const store = useStore();
   const q = useDebounced(query.trim(), DEBOUNCE_MS);
   const [hits, setHits] = useState<SearchHit[]>([]);
@@ -59,7 +60,7 @@ export function MessageSearch({ query, openChat }: MessageSearchProps) {
       <ul>
         {hits.map((hit) => (
           <li key={hit.message.id}>
-            <SearchResult hit={hit} open={() => openChat(hit.message.chatId)} />
+            <SearchResult hit={hit} open={() => openMessage(hit.message.chatId, hit.message.seq)} />
           </li>
         ))}
       </ul>

@@ -1,0 +1,81 @@
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import type { IndexLocationWithAlign } from 'react-virtuoso';
+import type { Chat } from '@parley/client';
+import { useApp, useStore } from '../state/useApp.js';
+import { clockTime, dayLabel } from '../text/format.js';
+import { memberName } from './chatTitle.js';
+import { previewText } from './media/previewText.js';
+import type { Row } from './messageRows.js';
+import { useShowError } from './Toasts.js';
+
+/** A message to show in its chat (a search hit); `n` tells a second jump to the same message from the first. */
+export interface MessageJump {
+  chatId: string;
+  seq: number;
+  n: number;
+}
+
+/** Where the list opens: it is mounted afresh whenever `key` changes. */
+export interface ListOpening {
+  key: number;
+  at: IndexLocationWithAlign;
+  /** Opened at a message jumped to: the list takes the focus, so the keyboard scrolls from there. */
+  focus: boolean;
+}
+
+const AT_NEWEST: IndexLocationWithAlign = { index: 'LAST', align: 'end' };
+/** Long enough to find the message on screen, short enough not to linger. */
+const HIGHLIGHT_MS = 2_500;
+
+/**
+ * Takes a list to a message: asks the store to show it (loading a window around it when it is
+ * not loaded), and once its row is there, opens the list centred on it, highlights it for a
+ * moment and says which message it is to screen readers. `toNewest` goes back to the live end.
+ */
+export function useMessageJump(chat: Chat, jump: MessageJump | undefined, rows: readonly Row[]) {
+  const store = useStore();
+  const me = useApp((s) => s.me.id);
+  const showError = useShowError();
+  const [opening, setOpening] = useState<ListOpening>({ key: 0, at: AT_NEWEST, focus: false });
+  const [waiting, setWaiting] = useState<MessageJump>();
+  const [highlighted, setHighlighted] = useState<number>();
+  const [announcement, setAnnouncement] = useState('');
+  const keys = useRef(0);
+
+  useEffect(() => {
+    if (!jump || jump.chatId !== chat.id) return;
+    setWaiting(jump);
+    store.history.showMessage(chat.id, jump.seq).catch((err: unknown) => {
+      setWaiting((w) => (w === jump ? undefined : w));
+      showError(err);
+    });
+  }, [jump, chat.id, store, showError]);
+
+  // Before paint: the list must not show the window for a frame at the old scroll position.
+  useLayoutEffect(() => {
+    if (!waiting) return;
+    const index = rows.findIndex((r) => r.message?.seq === waiting.seq);
+    const message = rows[index]?.message;
+    if (!message) return; // not loaded yet
+    setWaiting(undefined);
+    setOpening({ key: ++keys.current, at: { index, align: 'center' }, focus: true });
+    setHighlighted(message.seq);
+    const who = message.senderId === me ? 'your message' : `message from ${memberName(chat, message.senderId)}`;
+    const text = message.deletedAt ? 'Message deleted' : previewText(message);
+    setAnnouncement(`Showing ${who}, ${dayLabel(message.createdAt)} ${clockTime(message.createdAt)}: ${text}`);
+  }, [waiting, rows, me, chat]);
+
+  useEffect(() => {
+    if (highlighted === undefined) return;
+    const timer = setTimeout(() => setHighlighted(undefined), HIGHLIGHT_MS);
+    return () => clearTimeout(timer);
+  }, [highlighted, opening.key]);
+
+  const toNewest = useCallback(() => {
+    setWaiting(undefined);
+    store.history.showLive(chat.id);
+    setOpening({ key: ++keys.current, at: AT_NEWEST, focus: false });
+  }, [store, chat.id]);
+
+  return { opening, highlighted, announcement, toNewest };
+}
