@@ -1,4 +1,4 @@
-import type { Message, ParleyClient } from '@parley/client';
+import type { Message, MessageReceipts, ParleyClient } from '@parley/client';
 import type { AppState } from './AppStore.js';
 import { holdsSeq, mergeMessages, touching } from './mergeMessages.js';
 
@@ -82,6 +82,22 @@ export class HistoryLoader {
     if (this.jumps.get(chatId) !== ticket) return;
     this.host.setDetached(chatId, undefined);
     this.place(chatId, [...older.messages, ...newer.messages], !newer.hasMore);
+  }
+
+  /**
+   * As `showMessage`, for a message known by id only (a reply's quote carries no seq). A loaded
+   * message gives its seq; otherwise its receipts do (`GET …/messages/{id}/receipts`, the one
+   * endpoint that answers a message's seq by id: one small request, whatever the distance).
+   */
+  async showMessageById(chatId: string, messageId: string): Promise<void> {
+    const { messages, detached } = this.host.state();
+    const held = [...(detached[chatId] ?? []), ...(messages[chatId] ?? [])].find((m) => m.id === messageId);
+    if (held) return this.showMessage(chatId, held.seq);
+    const ticket = this.nextJump(chatId);
+    const path = `/chats/${encodeURIComponent(chatId)}/messages/${encodeURIComponent(messageId)}/receipts`;
+    const { seq } = await this.client.request<MessageReceipts>('GET', path);
+    if (this.jumps.get(chatId) !== ticket) return; // another jump, or back to the newest, meanwhile
+    return this.showMessage(chatId, seq);
   }
 
   /** Back to the live run ("jump to newest"); the window is dropped, and a jump still loading no longer applies. */

@@ -12,7 +12,7 @@ import { Tick } from './Tick.js';
 export interface Quote {
   name: string;
   text: string;
-  /** Where the quoted message is in the list, if it is loaded. */
+  /** Shows the quoted message wherever it is in history; absent once it is deleted (the quote is then not a button to press). */
   jump?: () => void;
 }
 

@@ -51,7 +51,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
   const [atBottom, setAtBottom] = useState(true);
 
   const rows = useMemo(() => buildRows(messages, pending, me), [messages, pending, me]);
-  const { opening, highlighted, announcement, toNewest } = useMessageJump(chat, jump, rows);
+  const { opening, highlighted, announcement, showQuoted, toNewest } = useMessageJump(chat, jump, rows);
   const byId = useMemo(() => new Map(messages.map((m) => [m.id, m])), [messages]);
   const first = useRef({ index: FIRST_INDEX, key: rows[0]?.key });
   if (rows[0]?.key !== first.current.key) {
@@ -90,16 +90,20 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
     if (seq > 0) store.markRead(chat.id, seq);
   }, [rows, firstItemIndex, store, chat.id]);
 
-  const quoteOf = useCallback((replyTo: string): Quote => {
+  // The quoted message as loaded, else as the reply's quote carries it (it may lie far back, unloaded).
+  // Choosing it takes the search hit's path: a window around it if need be, centred, highlighted.
+  const quoteOf = useCallback((replyTo: string, carried: Message['quote']): Quote => {
     const quoted = byId.get(replyTo);
-    if (!quoted) return { name: 'Reply', text: 'An earlier message' };
-    const at = rows.findIndex((r) => r.message?.id === replyTo);
+    const senderId = quoted?.senderId ?? carried?.senderId;
+    const deleted = quoted ? quoted.deletedAt !== undefined : carried?.deleted === true;
+    const text = deleted ? 'Message deleted' : quoted ? previewText(quoted) : carried ? quoteText(carried) : 'An earlier message';
     return {
-      name: quoted.senderId === me ? 'You' : memberName(chat, quoted.senderId),
-      text: quoted.deletedAt ? 'Message deleted' : previewText(quoted),
-      jump: at < 0 ? undefined : () => virtuoso.current?.scrollToIndex({ index: at + firstItemIndex, align: 'center', behavior: 'smooth' }),
+      name: senderId === undefined ? 'Reply' : senderId === me ? 'You' : memberName(chat, senderId),
+      text,
+      // A message deleted (for everyone, or hidden for me) has nothing to show.
+      jump: deleted || quoted?.hidden ? undefined : () => showQuoted(replyTo),
     };
-  }, [byId, rows, me, chat, firstItemIndex]);
+  }, [byId, me, chat, showQuoted]);
 
   const itemContent = (index: number, row: Row) => {
     const i = index - firstItemIndex;
@@ -119,7 +123,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
         firstOfGroup={firstOfGroup}
         lastOfGroup={!sameGroup(row, next)}
         status={status}
-        quote={row.replyTo ? quoteOf(row.replyTo) : undefined}
+        quote={row.replyTo ? quoteOf(row.replyTo, row.message?.quote) : undefined}
         highlighted={message !== undefined && message.seq === highlighted}
         onReply={live ? () => onReply(live) : undefined}
         onEdit={live && own && live.type === 'text' ? () => onEdit(live) : undefined}
@@ -169,6 +173,12 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
     </div>
   );
 });
+
+/** A quote's one line from what it carries: the start of the text or caption, or the place's name. */
+function quoteText(quote: NonNullable<Message['quote']>): string {
+  if (quote.type === 'location') return `📍 ${quote.snippet || 'Location'}`;
+  return previewText({ type: quote.type, content: quote.snippet });
+}
 
 interface ListContext { receipts: number; loadingOlder: boolean; hasOlder: boolean; loadingNewer: boolean }
 

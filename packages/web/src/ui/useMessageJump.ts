@@ -23,6 +23,9 @@ export interface ListOpening {
   focus: boolean;
 }
 
+/** What the list waits to have loaded: a message by seq (a search hit), or by id only (a reply's quote). */
+type Target = { seq: number; messageId?: undefined } | { messageId: string; seq?: undefined };
+
 const AT_NEWEST: IndexLocationWithAlign = { index: 'LAST', align: 'end' };
 /** Long enough to find the message on screen, short enough not to linger. */
 const HIGHLIGHT_MS = 2_500;
@@ -30,31 +33,38 @@ const HIGHLIGHT_MS = 2_500;
 /**
  * Takes a list to a message: asks the store to show it (loading a window around it when it is
  * not loaded), and once its row is there, opens the list centred on it, highlights it for a
- * moment and says which message it is to screen readers. `toNewest` goes back to the live end.
+ * moment and says which message it is to screen readers. `jump` comes from a search hit;
+ * `showQuoted` takes the same path for the message a reply quotes. `toNewest` goes back to the live end.
  */
 export function useMessageJump(chat: Chat, jump: MessageJump | undefined, rows: readonly Row[]) {
   const store = useStore();
   const me = useApp((s) => s.me.id);
   const showError = useShowError();
   const [opening, setOpening] = useState<ListOpening>({ key: 0, at: AT_NEWEST, focus: false });
-  const [waiting, setWaiting] = useState<MessageJump>();
+  const [waiting, setWaiting] = useState<Target>();
   const [highlighted, setHighlighted] = useState<number>();
   const [announcement, setAnnouncement] = useState('');
   const keys = useRef(0);
 
-  useEffect(() => {
-    if (!jump || jump.chatId !== chat.id) return;
-    setWaiting(jump);
-    store.history.showMessage(chat.id, jump.seq).catch((err: unknown) => {
-      setWaiting((w) => (w === jump ? undefined : w));
+  const show = useCallback((target: Target) => {
+    setWaiting(target);
+    const shown = target.messageId !== undefined ? store.history.showMessageById(chat.id, target.messageId) : store.history.showMessage(chat.id, target.seq);
+    shown.catch((err: unknown) => {
+      setWaiting((w) => (w === target ? undefined : w));
       showError(err);
     });
-  }, [jump, chat.id, store, showError]);
+  }, [chat.id, store, showError]);
+
+  useEffect(() => {
+    if (jump && jump.chatId === chat.id) show({ seq: jump.seq });
+  }, [jump, chat.id, show]);
+
+  const showQuoted = useCallback((messageId: string) => show({ messageId }), [show]);
 
   // Before paint: the list must not show the window for a frame at the old scroll position.
   useLayoutEffect(() => {
     if (!waiting) return;
-    const index = rows.findIndex((r) => r.message?.seq === waiting.seq);
+    const index = rows.findIndex((r) => (waiting.messageId !== undefined ? r.message?.id === waiting.messageId : r.message?.seq === waiting.seq));
     const message = rows[index]?.message;
     if (!message) return; // not loaded yet
     setWaiting(undefined);
@@ -77,5 +87,5 @@ export function useMessageJump(chat: Chat, jump: MessageJump | undefined, rows: 
     setOpening({ key: ++keys.current, at: AT_NEWEST, focus: false });
   }, [store, chat.id]);
 
-  return { opening, highlighted, announcement, toNewest };
+  return { opening, highlighted, announcement, showQuoted, toNewest };
 }
