@@ -82,7 +82,8 @@ describe('Web Push', () => {
     const sub = await subscribe(bob);
     const socket = await TestSocket.connect(server.wsUrl, bob.accessToken);
     await sendText(alice, chatId, 'while you read');
-    await socket.next((f) => f.type === 'message');
+    // The frame can come in before the POST's answer: look at what already arrived too.
+    await socket.next((f) => f.type === 'message', 10_000, true);
     await disconnect(socket);
     await sendText(alice, chatId, 'after you left');
     const pushes = await pushesOf(sub, 1);
