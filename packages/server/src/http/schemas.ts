@@ -13,5 +13,10 @@ export const MemberParams = Type.Object({
   id: Type.String({ minLength: 1, maxLength: 64 }),
   userId: Type.String({ minLength: 1, maxLength: 64 }),
 });
+/** A message of a chat: `/chats/{id}/messages/{messageId}…`. */
+export const MessageParams = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 64 }),
+  messageId: Type.String({ minLength: 1, maxLength: 64 }),
+});
 export const UserIdParams = Type.Object({ userId: Type.String({ minLength: 1, maxLength: 64 }) });
 export const bearer = [{ bearerAuth: [] }];

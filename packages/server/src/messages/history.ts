@@ -1,7 +1,8 @@
 import { LIMITS, type HistoryQuery, type Message } from '@parley/protocol';
-import { invalid } from '../errors.js';
+import { invalid, notFound } from '../errors.js';
 import type { Caller, Context } from '../context.js';
 import { loadChatForMember } from '../chats/loadChatForMember.js';
+import type { Db } from '../store/Store.js';
 import { loadMessageDetails } from './loadMessageDetails.js';
 import { presentMessage } from './presentMessage.js';
 
@@ -16,33 +17,60 @@ export async function loadHistory(ctx: Context, caller: Caller, chatId: string, 
   const db = ctx.store.db;
   const limit = query.limit ?? LIMITS.historyPageDefault;
   const forward = query.after !== undefined && query.before === undefined;
-  let inRange = db.selectFrom('messages').where('chat_id', '=', chatId);
+  let inRange = selectForMember(db, chatId, caller.userId);
   if (query.before !== undefined) inRange = inRange.where('seq', '<', query.before);
   if (query.after !== undefined) inRange = inRange.where('seq', '>', query.after);
-  // Rows only for a member. No rows is rare (an empty chat, a page past the start), so only then
-  // does loadChatForMember say why: unknown chat (404), not a member (403), or nothing there.
-  const member = db.selectFrom('chat_members').select('user_id').where('chat_id', '=', chatId).where('user_id', '=', caller.userId);
-  // Each row says whether it has reactions or is hidden from the caller (an index probe each),
-  // so those are read only for pages that have some: most pages are one statement, on
-  // PostgreSQL one round trip to one backend.
-  const rows = await inRange
-    .selectAll('messages')
-    .select((eb) => [
-      eb.exists(eb.selectFrom('message_reactions as r').select('r.seq').whereRef('r.chat_id', '=', 'messages.chat_id').whereRef('r.seq', '=', 'messages.seq')).as('has_reactions'),
-      eb.exists(eb.selectFrom('message_hides as h').select('h.seq').whereRef('h.chat_id', '=', 'messages.chat_id').whereRef('h.seq', '=', 'messages.seq').where('h.user_id', '=', caller.userId)).as('hidden_here'),
-    ])
-    .where((eb) => eb.exists(member))
-    .orderBy('seq', forward ? 'asc' : 'desc')
-    .limit(limit + 1)
-    .execute();
+  const rows = await inRange.orderBy('seq', forward ? 'asc' : 'desc').limit(limit + 1).execute();
   if (rows.length === 0) await loadChatForMember(db, chatId, caller.userId);
   const hasMore = rows.length > limit;
   const page = rows.slice(0, limit);
   if (!forward) page.reverse();
-  // Media, quotes, reactions and hides depend on the rows: a second round trip, only for pages that have them.
-  const details = await loadMessageDetails(ctx, db, page, {
-    reactions: page.some((r) => r.has_reactions),
-    viewerId: page.some((r) => r.hidden_here) ? caller.userId : undefined,
+  return { messages: await presentForMember(ctx, db, page, caller.userId), hasMore };
+}
+
+/**
+ * One message by id, exactly as a history page shows it to the caller (a message they hid
+ * comes in its hidden form, as in history). Unknown chat 404, not a member 403, as history;
+ * no such message in this chat 404.
+ */
+export async function loadMessage(ctx: Context, caller: Caller, chatId: string, messageId: string): Promise<Message> {
+  const db = ctx.store.db;
+  const row = await selectForMember(db, chatId, caller.userId).where('id', '=', messageId).executeTakeFirst();
+  if (!row) {
+    await loadChatForMember(db, chatId, caller.userId);
+    throw notFound('message');
+  }
+  const [message] = await presentForMember(ctx, db, [row], caller.userId);
+  return message!;
+}
+
+/**
+ * A chat's rows, only for a member. No rows is rare (an empty chat, a page past the start, an
+ * unknown id), so only then do callers ask loadChatForMember why: unknown chat (404), not a
+ * member (403), or nothing there. Each row says whether it has reactions or is hidden from the
+ * caller (an index probe each), so those are read only for rows that have some: most reads are
+ * one statement, on PostgreSQL one round trip to one backend.
+ */
+function selectForMember(db: Db, chatId: string, userId: string) {
+  const member = db.selectFrom('chat_members').select('user_id').where('chat_id', '=', chatId).where('user_id', '=', userId);
+  return db
+    .selectFrom('messages')
+    .where('chat_id', '=', chatId)
+    .selectAll('messages')
+    .select((eb) => [
+      eb.exists(eb.selectFrom('message_reactions as r').select('r.seq').whereRef('r.chat_id', '=', 'messages.chat_id').whereRef('r.seq', '=', 'messages.seq')).as('has_reactions'),
+      eb.exists(eb.selectFrom('message_hides as h').select('h.seq').whereRef('h.chat_id', '=', 'messages.chat_id').whereRef('h.seq', '=', 'messages.seq').where('h.user_id', '=', userId)).as('hidden_here'),
+    ])
+    .where((eb) => eb.exists(member));
+}
+
+type VisibleRow = Awaited<ReturnType<ReturnType<typeof selectForMember>['execute']>>[number];
+
+/** Media, quotes, reactions and hides depend on the rows: a second round trip, only for rows that have them. */
+async function presentForMember(ctx: Context, db: Db, rows: VisibleRow[], userId: string): Promise<Message[]> {
+  const details = await loadMessageDetails(ctx, db, rows, {
+    reactions: rows.some((r) => r.has_reactions),
+    viewerId: rows.some((r) => r.hidden_here) ? userId : undefined,
   });
-  return { messages: page.map((row) => presentMessage(row, details)), hasMore };
+  return rows.map((row) => presentMessage(row, details));
 }

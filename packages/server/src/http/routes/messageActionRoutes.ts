@@ -7,12 +7,8 @@ import { editMessage } from '../../messages/editMessage.js';
 import { deleteForEveryone, deleteForMe } from '../../messages/deleteMessage.js';
 import { reactToMessage } from '../../messages/reactToMessage.js';
 import { forwardMessage } from '../../messages/forwardMessage.js';
-import { bearer, errorReplies } from '../schemas.js';
+import { bearer, errorReplies, MessageParams } from '../schemas.js';
 
-const MessageParams = Type.Object({
-  id: Type.String({ minLength: 1, maxLength: 64 }),
-  messageId: Type.String({ minLength: 1, maxLength: 64 }),
-});
 const MessageReply = Type.Object({ message: Message });
 
 /** Edit, delete (for everyone or for me), react and forward. Each answers the message as the caller now sees it. */

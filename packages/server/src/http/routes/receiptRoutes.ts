@@ -1,15 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
 import { MessageReceipts, ReceiptCursors, SeqBody } from '@parley/protocol';
 import type { Caller, Context } from '../../context.js';
 import type { ReceiptStatus } from '../../receipts/applyReceipts.js';
 import { loadMessageReceipts } from '../../receipts/loadMessageReceipts.js';
-import { bearer, errorReplies, IdParams } from '../schemas.js';
+import { bearer, errorReplies, IdParams, MessageParams } from '../schemas.js';
 
-const MessageParams = Type.Object({
-  id: Type.String({ minLength: 1, maxLength: 64 }),
-  messageId: Type.String({ minLength: 1, maxLength: 64 }),
-});
 
 /** REST receipts go through the same writer as the WebSocket `receipt` frame. */
 export const receiptRoutes: FastifyPluginAsyncTypebox<{ ctx: Context }> = async (app, { ctx }) => {
