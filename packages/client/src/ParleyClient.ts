@@ -174,6 +174,11 @@ export class ParleyClient {
     return this.request('GET', `/chats/${encodeURIComponent(chatId)}/messages?${params}`);
   }
 
+  /** One message by id, as history shows it (with its `seq`): where a message known only by id (a quote's) stands. */
+  async getMessage(chatId: string, messageId: string): Promise<Message> {
+    return (await this.request<{ message: Message }>('GET', messagePath(chatId, messageId))).message;
+  }
+
   // --- Message actions, media, search (REST; every device also gets the change as `message.updated`)
 
   /** Replaces the text of an own text message. */

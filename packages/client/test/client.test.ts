@@ -45,6 +45,23 @@ describe('ParleyClient', () => {
     expect(bob.state).toBe('offline');
   });
 
+  it('looks up one message by id, as history shows it, and refuses what history refuses', async () => {
+    const [alice, bob, stranger] = [await signedUp(), await signedUp(), await signedUp()];
+    const chat = await alice.openPrivateChat(bob.session!.user.id);
+    await alice.connect();
+    const sent: Message[] = [];
+    for (const text of ['one', 'two', 'three']) sent.push(await alice.sent(alice.send(chat.id, text).clientMsgId));
+    const reply = await alice.sent(alice.send(chat.id, { type: 'text', content: 'about two', replyTo: sent[1]!.id }).clientMsgId);
+
+    const quoted = await bob.getMessage(chat.id, reply.quote!.messageId);
+    expect(quoted).toEqual(sent[1]);
+    expect(quoted.seq).toBe(2);
+    expect(await bob.getMessage(chat.id, reply.id)).toEqual((await bob.history(chat.id)).messages[3]);
+    await expect(stranger.getMessage(chat.id, sent[0]!.id)).rejects.toMatchObject({ status: 403, code: 'forbidden' });
+    await expect(bob.getMessage(chat.id, '00000000-0000-0000-0000-000000000000')).rejects.toMatchObject({ status: 404, code: 'not_found' });
+    await alice.close();
+  });
+
   it('marks a send the server refuses as failed and keeps going', async () => {
     const [alice, bob] = [await signedUp(), await signedUp()];
     await alice.connect();

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page, Request } from 'playwright-core';
 import { api, openPrivateChat, registerUser, type TestUser } from '../../server/test/support/api.js';
 import { startServer, type TestServer } from '../../server/test/support/server.js';
 import { TestSocket } from '../../server/test/support/socket.js';
@@ -18,6 +18,8 @@ let server: TestServer;
 let browser: Browser;
 let quinn: TestUser;
 let reader: Person;
+let chatId: string;
+let line5Id: string;
 
 async function seed(writer: TestUser, chatId: string): Promise<void> {
   const socket = await TestSocket.connect(server.wsUrl, writer.accessToken);
@@ -75,12 +77,13 @@ beforeAll(async () => {
   const readerAccount = await registerUser(server.baseUrl, 'reader');
   quinn = await registerUser(server.baseUrl, 'quinn');
   await api(server.baseUrl, 'PATCH', '/users/me', { displayName: 'Quinn Quoter' }, quinn.accessToken);
-  const chatId = await openPrivateChat(server.baseUrl, quinn, readerAccount);
+  chatId = await openPrivateChat(server.baseUrl, quinn, readerAccount);
   await seed(quinn, chatId);
   await reply(chatId, 7, 'Back to seven');
   const gone = await api(server.baseUrl, 'DELETE', `/chats/${chatId}/messages/${await idOf(chatId, 7)}?for=everyone`, undefined, quinn.accessToken);
   expect(gone.status).toBe(200);
   await reply(chatId, 5, 'Back to five');
+  line5Id = await idOf(chatId, 5);
   reader = { ...(await signIn(browser, server.baseUrl, readerAccount.username)), displayName: 'Rita Reader' };
   const list = reader.page.getByRole('navigation', { name: 'Chat list' });
   await list.getByRole('button', { name: /Quinn Quoter/ }).filter({ hasText: 'Back to five' }).waitFor({ timeout: 30_000 });
@@ -107,8 +110,16 @@ describe("choosing a reply's quote", () => {
     const quote = quoteIn(page, 'Back to five');
     expect(await quote.getAttribute('aria-label')).toBe('Reply to Quinn Quoter: Line 5'); // from the quote the reply carries
     expect(await quote.isEnabled()).toBe(true);
+    const lookups: string[] = [];
+    const record = (request: Request) => {
+      if (request.url().includes('/messages/')) lookups.push(new URL(request.url()).pathname);
+    };
+    page.on('request', record);
     await quote.click();
     await showsLine5(page);
+    page.off('request', record);
+    // Its seq comes from the lookup of one message by id, a single request.
+    expect(lookups).toEqual([`/api/v1/chats/${chatId}/messages/${line5Id}`]);
     await page.getByRole('button', { name: 'Jump to newest messages' }).waitFor(); // a detached window is shown
     expect(reader.errors).toEqual([]);
   });

@@ -1,4 +1,4 @@
-import type { Message, MessageReceipts, ParleyClient } from '@parley/client';
+import type { Message, ParleyClient } from '@parley/client';
 import type { AppState } from './AppStore.js';
 import { holdsSeq, mergeMessages, touching } from './mergeMessages.js';
 
@@ -86,16 +86,15 @@ export class HistoryLoader {
 
   /**
    * As `showMessage`, for a message known by id only (a reply's quote carries no seq). A loaded
-   * message gives its seq; otherwise its receipts do (`GET …/messages/{id}/receipts`, the one
-   * endpoint that answers a message's seq by id: one small request, whatever the distance).
+   * message gives its seq; otherwise the server's lookup by id does (`getMessage`: one small
+   * request, whatever the distance).
    */
   async showMessageById(chatId: string, messageId: string): Promise<void> {
     const { messages, detached } = this.host.state();
     const held = [...(detached[chatId] ?? []), ...(messages[chatId] ?? [])].find((m) => m.id === messageId);
     if (held) return this.showMessage(chatId, held.seq);
     const ticket = this.nextJump(chatId);
-    const path = `/chats/${encodeURIComponent(chatId)}/messages/${encodeURIComponent(messageId)}/receipts`;
-    const { seq } = await this.client.request<MessageReceipts>('GET', path);
+    const { seq } = await this.client.getMessage(chatId, messageId);
     if (this.jumps.get(chatId) !== ticket) return; // another jump, or back to the newest, meanwhile
     return this.showMessage(chatId, seq);
   }
