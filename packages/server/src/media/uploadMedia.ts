@@ -11,15 +11,16 @@ import { receiveUpload, type Received } from './receiveUpload.js';
 import type { Declared } from './sniffMediaType.js';
 import { AUDIO_CAPABLE } from './sniffMediaType.js';
 import { deriveImage } from './deriveImage.js';
-import { deriveVideo } from './deriveVideo.js';
+import { deriveVideo, ffmpegAvailable } from './deriveVideo.js';
+import { stripAvMetadata } from './stripAvMetadata.js';
 
 /** What is worked out once per distinct content and shared by every upload of the same bytes. */
 type Derived = Pick<MediaRow, 'kind' | 'mime' | 'size' | 'blob_key' | 'width' | 'height' | 'duration_ms' | 'thumb_key' | 'thumb_width' | 'thumb_height' | 'preview'>;
 
 /**
  * An upload: received to a temp file (hashed, type sniffed, size checked), then, unless the same
- * bytes are already stored, cleaned (images lose their metadata), thumbnailed and put in the
- * BlobStore under a key derived from the hash. Every upload gets its own media record.
+ * bytes are already stored, cleaned (images, video and audio lose their metadata), thumbnailed
+ * and put in the BlobStore under a key derived from the hash. Every upload gets its own media record.
  */
 export async function uploadMedia(ctx: Context, caller: Caller, source: Readable, declared: Declared): Promise<MediaFile> {
   const { config } = ctx;
@@ -67,7 +68,13 @@ async function deriveAndStore(ctx: Context, received: Received, tmpDir: string):
       derived.size = (await fs.promises.stat(cleanPath)).size;
       Object.assign(derived, { width: image.width, height: image.height, thumb_key: thumbKey, thumb_width: image.thumb.width, thumb_height: image.thumb.height, preview: image.preview });
     } else if (received.kind === 'video' || received.kind === 'audio') {
-      const av = await deriveVideo(received.path, thumbPath);
+      if (await stripAvMetadata(received.path, received.mime, received.kind, cleanPath)) {
+        storedPath = cleanPath;
+        derived.size = (await fs.promises.stat(cleanPath)).size;
+      } else if (ffmpegAvailable()) {
+        ctx.log.warn({ mime: received.mime }, 'ffmpeg could not rewrite an upload without its metadata; stored as received');
+      }
+      const av = await deriveVideo(storedPath, thumbPath);
       if (av) {
         derived.duration_ms = av.durationMs ?? null;
         // A WebM or MP4 with no picture is sound: a browser's voice note, say.

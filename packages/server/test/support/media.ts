@@ -28,13 +28,36 @@ export const pngOf = (seed: number, width = 64, height = 48): Promise<Buffer> =>
 export const noisyPng = (width: number, height: number): Promise<Buffer> =>
   sharp(Buffer.from(Array.from({ length: width * height * 3 }, () => Math.floor(Math.random() * 256))), { raw: { width, height, channels: 3 } }).png().toBuffer();
 
-/** Media made by ffmpeg's test sources (scripts/test.mjs installs ffmpeg). */
-export function ffmpegMake(args: string[], ext: string): Buffer {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'parley-av-')), `out.${ext}`);
-  execFileSync('ffmpeg', ['-v', 'error', ...args, file]);
+/**
+ * Media made by ffmpeg's test sources (scripts/test.mjs installs ffmpeg), or from `input` (its
+ * bytes and extension), which `args` then name as `INPUT`.
+ */
+export function ffmpegMake(args: string[], ext: string, input?: { bytes: Buffer; ext: string }): Buffer {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-av-'));
+  const inFile = path.join(dir, `in.${input?.ext}`);
+  if (input) fs.writeFileSync(inFile, input.bytes);
+  const file = path.join(dir, `out.${ext}`);
+  execFileSync('ffmpeg', ['-v', 'error', ...args.map((a) => (a === 'INPUT' ? inFile : a)), file]);
   const bytes = fs.readFileSync(file);
-  fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  fs.rmSync(dir, { recursive: true, force: true });
   return bytes;
+}
+
+export interface Probed {
+  format: { format_name: string; tags?: Record<string, string> };
+  streams: Array<{ codec_type: string; tags?: Record<string, string>; side_data_list?: Array<{ rotation?: number }> }>;
+}
+
+/** What ffprobe reads of a file: its container, streams and every metadata tag. */
+export function ffprobe(bytes: Buffer): Probed {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-probe-'));
+  const file = path.join(dir, 'media');
+  fs.writeFileSync(file, bytes);
+  try {
+    return JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file], { encoding: 'utf8' })) as Probed;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Every file under `dir`, relative paths, sorted. */
