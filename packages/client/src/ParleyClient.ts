@@ -1,5 +1,5 @@
-import type { Chat, HistoryQuery, MediaFile, Message, MessageInput, PushConfig, PushSubscription, PushSubscriptionBody, ReadyFrame, SearchHit, SearchQuery, ServerFrame } from '@parley/protocol';
-import type { AccountExport } from '@parley/protocol';
+import type { AccountExport, Chat, HistoryQuery, MediaFile, Message, MessageInput, PushConfig, PushSubscription, PushSubscriptionBody, ReadyFrame, SearchHit, SearchQuery, ServerFrame } from '@parley/protocol';
+import { AccountCalls } from './AccountCalls.js';
 import { Auth, type SessionEnded } from './Auth.js';
 import { DEFAULT_BACKOFF } from './backoff.js';
 import { ChatDirectory } from './ChatDirectory.js';
@@ -36,6 +36,7 @@ export class ParleyClient {
   private readonly auth: Auth;
   private readonly connector: Connector;
   private readonly directory: ChatDirectory;
+  private readonly account = new AccountCalls({ request: (method, path, body) => this.request(method, path, body), endHere: (reason) => this.endHere(reason) });
   private readonly deliveryOptions: DeliveryOptions;
   private delivery: Delivery;
   /** The user whose outbox and cursors the store holds. */
@@ -123,13 +124,19 @@ export class ParleyClient {
   async logout(): Promise<void> {
     this.connector.stop();
     await this.request('POST', '/auth/logout');
-    this.auth.clear();
-    this.rejectWaiters(new ParleyError(401, 'unauthorized', 'logged out'));
+    this.endHere('logged out');
   }
+
+  /** Trades the refresh token for a new pair now (the client also does this by itself). */
+  refresh(): Promise<void> {
+    return this.auth.refresh();
+  }
+
+  // --- Your data, and this device's Web Push subscription (AccountCalls) ----------------
 
   /** Everything the server holds about this user (docs/api.md, "Your data"), parsed; at most a few an hour. */
   exportAccount(): Promise<AccountExport> {
-    return this.request('GET', '/users/me/export');
+    return this.account.exportAccount();
   }
 
   /**
@@ -137,16 +144,23 @@ export class ParleyClient {
    * `unauthorized` and changes nothing). Then the session ends here as after `logout`: the
    * server has already closed every device's connection.
    */
-  async deleteAccount(password: string, options: { deleteMessages?: boolean } = {}): Promise<void> {
-    await this.request('DELETE', '/users/me', { password, deleteMessages: options.deleteMessages ?? false });
-    this.connector.stop();
-    this.auth.clear();
-    this.rejectWaiters(new ParleyError(401, 'unauthorized', 'account deleted'));
+  deleteAccount(password: string, options?: { deleteMessages?: boolean }): Promise<void> {
+    return this.account.deleteAccount(password, options);
   }
 
-  /** Trades the refresh token for a new pair now (the client also does this by itself). */
-  refresh(): Promise<void> {
-    return this.auth.refresh();
+  /** The application server key to pass to `pushManager.subscribe` (docs/notifications.md). */
+  pushConfig(): Promise<PushConfig> {
+    return this.account.pushConfig();
+  }
+
+  /** This device's Web Push subscription (`PushSubscription.toJSON()` plus `previews`), replacing its earlier one. */
+  setPushSubscription(subscription: PushSubscriptionBody): Promise<PushSubscription> {
+    return this.account.setPushSubscription(subscription);
+  }
+
+  /** This device gets no more pushes (also fine when it had no subscription). */
+  removePushSubscription(): Promise<void> {
+    return this.account.removePushSubscription();
   }
 
   // --- REST ----------------------------------------------------------------------------
@@ -227,22 +241,7 @@ export class ParleyClient {
     return this.request('GET', `/search?${params}`);
   }
 
-  // --- Notifications (docs/notifications.md) ---------------------------------------------
-
-  /** The application server key to pass to `pushManager.subscribe`. */
-  pushConfig(): Promise<PushConfig> {
-    return this.request('GET', '/push/config');
-  }
-
-  /** This device's Web Push subscription (`PushSubscription.toJSON()` plus `previews`), replacing its earlier one. */
-  setPushSubscription(subscription: PushSubscriptionBody): Promise<PushSubscription> {
-    return this.request('PUT', '/users/me/push-subscription', subscription);
-  }
-
-  /** This device gets no more pushes (also fine when it had no subscription). */
-  removePushSubscription(): Promise<void> {
-    return this.request('DELETE', '/users/me/push-subscription');
-  }
+  // --- Mute (docs/notifications.md) ------------------------------------------------------
 
   /** No pushes for this chat until `until`, or until unmuted. The chat goes through the directory as a `chat` frame would. */
   async muteChat(chatId: string, until?: Date): Promise<Chat> {
@@ -420,10 +419,15 @@ export class ParleyClient {
   }
 
   private endSession(why: SessionEnded): void {
+    this.endHere(why.message, why.code);
+    this.events.emit('session.ended', why);
+  }
+
+  /** The session is over (logged out, deleted, refused): no link, no tokens, and whoever waits to connect is told. */
+  private endHere(reason: string, code: SessionEnded['code'] = 'unauthorized'): void {
     this.connector.stop();
     this.auth.clear();
-    this.rejectWaiters(new ParleyError(401, why.code, why.message));
-    this.events.emit('session.ended', why);
+    this.rejectWaiters(new ParleyError(401, code, reason));
   }
 
   private rejectWaiters(error: Error): void {
