@@ -1,10 +1,10 @@
 import crypto from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page, Request } from 'playwright-core';
-import { api, openPrivateChat, registerUser, type TestUser } from '../../server/test/support/api.js';
-import { startServer, type TestServer } from '../../server/test/support/server.js';
-import { TestSocket } from '../../server/test/support/socket.js';
-import { bubble, chatHeader, closeAll, connected, ensureWebBuilt, freshPagesAfterFailure, launchChromium, openChat, signIn, type Person } from './support/browser.js';
+import { describe, expect, it } from 'vitest';
+import type { Page, Request } from 'playwright-core';
+import { api, openPrivateChat, type TestUser } from '../../server/test/support/api.js';
+import { bubble, chatHeader, openChat } from './support/browser.js';
+import { breaksIn, inView, renderedSeqs, rowsHeld } from './support/messageList.js';
+import { registerWriter, seededReader, writeMessages } from './support/seededReader.js';
 
 /**
  * A reply's quote takes the search hit's path (searchJump.test.ts): Quinn's chat has 320
@@ -14,46 +14,31 @@ import { bubble, chatHeader, closeAll, connected, ensureWebBuilt, freshPagesAfte
 const COUNT = 320;
 const text = (n: number) => `Line ${n}`;
 
-let server: TestServer;
-let browser: Browser;
 let quinn: TestUser;
-let reader: Person;
 let chatId: string;
 let line5Id: string;
 
-async function seed(writer: TestUser, chatId: string): Promise<void> {
-  const socket = await TestSocket.connect(server.wsUrl, writer.accessToken);
-  for (let n = 1; n <= COUNT; n++) {
-    socket.send({ type: 'send', clientMsgId: crypto.randomUUID(), chatId, message: { type: 'text', content: text(n) } });
-  }
-  await socket.waitForCount((f) => f.type === 'ack', COUNT, 60_000);
-  socket.close();
-}
+const seeded = seededReader(async (server, reader) => {
+  quinn = await registerWriter(server, 'quinn', 'Quinn Quoter');
+  chatId = await openPrivateChat(server.baseUrl, quinn, reader);
+  await writeMessages(server, quinn, chatId, COUNT, text);
+  await reply(7, 'Back to seven');
+  const gone = await api(server.baseUrl, 'DELETE', `/chats/${chatId}/messages/${await idOf(7)}?for=everyone`, undefined, quinn.accessToken);
+  expect(gone.status).toBe(200);
+  await reply(5, 'Back to five');
+  line5Id = await idOf(5);
+  return [{ title: 'Quinn Quoter', last: 'Back to five' }];
+});
 
-async function idOf(chatId: string, seq: number): Promise<string> {
-  const page = await api(server.baseUrl, 'GET', `/chats/${chatId}/messages?after=${seq - 1}&limit=1`, undefined, quinn.accessToken);
+async function idOf(seq: number): Promise<string> {
+  const page = await api(seeded.server.baseUrl, 'GET', `/chats/${chatId}/messages?after=${seq - 1}&limit=1`, undefined, quinn.accessToken);
   expect(page.body.messages[0].seq).toBe(seq);
   return page.body.messages[0].id;
 }
 
-async function reply(chatId: string, to: number, content: string): Promise<void> {
-  const sent = await api(server.baseUrl, 'POST', `/chats/${chatId}/messages`, { clientMsgId: crypto.randomUUID(), type: 'text', content, replyTo: await idOf(chatId, to) }, quinn.accessToken);
+async function reply(to: number, content: string): Promise<void> {
+  const sent = await api(seeded.server.baseUrl, 'POST', `/chats/${chatId}/messages`, { clientMsgId: crypto.randomUUID(), type: 'text', content, replyTo: await idOf(to) }, quinn.accessToken);
   expect(sent.status).toBe(201);
-}
-
-const scroller = (page: Page) => page.locator('.message-scroller');
-const renderedSeqs = (page: Page) => page.getByTestId('message').evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-seq'))));
-const breaksIn = (seqs: number[]) => seqs.flatMap((seq, i) => (i > 0 && seq !== seqs[i - 1]! + 1 ? [`${seqs[i - 1]} then ${seq}`] : []));
-
-async function rowsHeld(page: Page): Promise<number> {
-  const inDom = await page.getByTestId('message').evaluateAll((els) => ({ n: els.length, height: els.reduce((sum, el) => sum + el.getBoundingClientRect().height, 0) }));
-  const total = await scroller(page).evaluate((el) => el.scrollHeight);
-  return Math.round(total / (inDom.height / inDom.n));
-}
-
-async function inView(page: Page, target: Locator): Promise<boolean> {
-  const [box, list] = await Promise.all([target.boundingBox(), scroller(page).boundingBox()]);
-  return !!box && !!list && box.y >= list.y && box.y + box.height <= list.y + list.height;
 }
 
 const quoteIn = (page: Page, replyText: string) => bubble(page, replyText).locator('.quote');
@@ -71,37 +56,9 @@ async function showsLine5(page: Page): Promise<void> {
   expect(await page.locator('.message-list [aria-live]').textContent()).toMatch(/^Showing message from Quinn Quoter, .+: Line 5$/);
 }
 
-beforeAll(async () => {
-  ensureWebBuilt();
-  [server, browser] = await Promise.all([startServer(), launchChromium()]);
-  const readerAccount = await registerUser(server.baseUrl, 'reader');
-  quinn = await registerUser(server.baseUrl, 'quinn');
-  await api(server.baseUrl, 'PATCH', '/users/me', { displayName: 'Quinn Quoter' }, quinn.accessToken);
-  chatId = await openPrivateChat(server.baseUrl, quinn, readerAccount);
-  await seed(quinn, chatId);
-  await reply(chatId, 7, 'Back to seven');
-  const gone = await api(server.baseUrl, 'DELETE', `/chats/${chatId}/messages/${await idOf(chatId, 7)}?for=everyone`, undefined, quinn.accessToken);
-  expect(gone.status).toBe(200);
-  await reply(chatId, 5, 'Back to five');
-  line5Id = await idOf(chatId, 5);
-  reader = { ...(await signIn(browser, server.baseUrl, readerAccount.username)), displayName: 'Rita Reader' };
-  const list = reader.page.getByRole('navigation', { name: 'Chat list' });
-  await list.getByRole('button', { name: /Quinn Quoter/ }).filter({ hasText: 'Back to five' }).waitFor({ timeout: 30_000 });
-  await reader.page.waitForTimeout(600); // the local cache writes 400 ms after the last change
-  await reader.page.reload();
-  await connected(reader.page);
-}, 180_000);
-
-afterAll(async () => {
-  await closeAll(reader);
-  await browser?.close();
-  await server?.close();
-});
-freshPagesAfterFailure(() => [reader]);
-
 describe("choosing a reply's quote", () => {
   it('of a message far back and not loaded: loads a window around it, scrolls to it and highlights it, with no gap', async () => {
-    const { page } = reader;
+    const { page } = seeded.reader;
     await openChat(page, 'Quinn Quoter');
     await chatHeader(page, 'Quinn Quoter').waitFor();
     await bubble(page, 'Back to five').waitFor();
@@ -121,11 +78,11 @@ describe("choosing a reply's quote", () => {
     // Its seq comes from the lookup of one message by id, a single request.
     expect(lookups).toEqual([`/api/v1/chats/${chatId}/messages/${line5Id}`]);
     await page.getByRole('button', { name: 'Jump to newest messages' }).waitFor(); // a detached window is shown
-    expect(reader.errors).toEqual([]);
+    expect(seeded.reader.errors).toEqual([]);
   });
 
   it('works from the keyboard: Enter on the focused quote goes there too', async () => {
-    const { page } = reader;
+    const { page } = seeded.reader;
     await page.getByRole('button', { name: 'Jump to newest messages' }).click();
     await bubble(page, 'Back to five').waitFor();
     await page.getByRole('button', { name: 'Jump to newest messages' }).waitFor({ state: 'detached' });
@@ -137,12 +94,12 @@ describe("choosing a reply's quote", () => {
   });
 
   it('of a deleted message: says so and is not a button to press', async () => {
-    const { page } = reader;
+    const { page } = seeded.reader;
     await page.getByRole('button', { name: 'Jump to newest messages' }).click();
     const quote = quoteIn(page, 'Back to seven');
     await quote.waitFor();
     expect(await quote.getAttribute('aria-label')).toBe('Reply to Quinn Quoter: Message deleted');
     expect(await quote.isDisabled()).toBe(true);
-    expect(reader.errors).toEqual([]);
+    expect(seeded.reader.errors).toEqual([]);
   });
 });

@@ -1,54 +1,28 @@
 import crypto from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { api, openPrivateChat, registerUser, type TestUser } from '../../server/test/support/api.js';
-import { startServer, type TestServer } from '../../server/test/support/server.js';
-import { TestSocket } from '../../server/test/support/socket.js';
-import { bubble, chatHeader, closeAll, connected, ensureWebBuilt, freshPagesAfterFailure, launchChromium, openChat, signIn, type Person } from './support/browser.js';
+import { describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { api, openPrivateChat, type TestUser } from '../../server/test/support/api.js';
+import { bubble, chatHeader, connected, openChat } from './support/browser.js';
+import { breaksIn, inView, renderedSeqs, rowsHeld, scroller } from './support/messageList.js';
+import { registerWriter, seededReader, writeMessages } from './support/seededReader.js';
 
 /** Walt's chat: 400 messages, hits at 10 (pelican) and 100 (heron). */
 const WALT = { count: 400, text: (n: number) => `Message ${n}${n === 10 ? ' pelican' : n === 100 ? ' heron' : ''}` };
 /** Olga's chat: 500 messages, a hit at 200 (walrus). */
 const OLGA = { count: 500, text: (n: number) => `Note ${n}${n === 200 ? ' walrus' : ''}` };
 
-let server: TestServer;
-let browser: Browser;
 let walt: TestUser;
-let olga: TestUser;
 let waltChat: string;
-let reader: Person;
 
-/** All sends over one WebSocket at once, so the server commits them in a few batches. */
-async function seed(writer: TestUser, chatId: string, count: number, text: (n: number) => string): Promise<void> {
-  const socket = await TestSocket.connect(server.wsUrl, writer.accessToken);
-  for (let n = 1; n <= count; n++) {
-    socket.send({ type: 'send', clientMsgId: crypto.randomUUID(), chatId, message: { type: 'text', content: text(n) } });
-  }
-  await socket.waitForCount((f) => f.type === 'ack', count, 60_000);
-  socket.close();
-}
-
-const scroller = (page: Page) => page.locator('.message-scroller');
-
-/** The seqs of the rows in the DOM, top to bottom. */
-const renderedSeqs = (page: Page) => page.getByTestId('message').evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-seq'))));
-
-/** Rows on screen must be one run: a repeated seq is a duplicate, a skipped one a gap. */
-function breaksIn(seqs: number[]): string[] {
-  return seqs.flatMap((seq, i) => (i > 0 && seq !== seqs[i - 1]! + 1 ? [`${seqs[i - 1]} then ${seq}`] : []));
-}
-
-/** About how many rows the list holds in all: its scroll height over the height of the rows in the DOM. */
-async function rowsHeld(page: Page): Promise<number> {
-  const inDom = await page.getByTestId('message').evaluateAll((els) => ({ n: els.length, height: els.reduce((sum, el) => sum + el.getBoundingClientRect().height, 0) }));
-  const total = await scroller(page).evaluate((el) => el.scrollHeight);
-  return Math.round(total / (inDom.height / inDom.n));
-}
-
-async function inView(page: Page, target: Locator): Promise<boolean> {
-  const [box, list] = await Promise.all([target.boundingBox(), scroller(page).boundingBox()]);
-  return !!box && !!list && box.y >= list.y && box.y + box.height <= list.y + list.height;
-}
+// After the reload only the cached newest 200 of each chat are loaded: the hits lie far behind what the app holds.
+const seeded = seededReader(async (server, reader) => {
+  let olga: TestUser;
+  [walt, olga] = await Promise.all([registerWriter(server, 'walt', 'Walt Writer'), registerWriter(server, 'olga', 'Olga Owl')]);
+  waltChat = await openPrivateChat(server.baseUrl, walt, reader);
+  await writeMessages(server, walt, waltChat, WALT.count, WALT.text);
+  await writeMessages(server, olga, await openPrivateChat(server.baseUrl, olga, reader), OLGA.count, OLGA.text);
+  return [{ title: 'Walt Writer', last: WALT.text(WALT.count) }, { title: 'Olga Owl', last: OLGA.text(OLGA.count) }];
+});
 
 async function search(page: Page, words: string): Promise<Locator> {
   await page.getByRole('searchbox', { name: 'Search chats' }).fill(words);
@@ -75,37 +49,9 @@ async function scrollUntil(page: Page, step: number, done: (seqs: number[]) => P
   return { seen: [...seen].sort((a, b) => a - b), breaks };
 }
 
-beforeAll(async () => {
-  ensureWebBuilt();
-  [server, browser] = await Promise.all([startServer(), launchChromium()]);
-  const readerAccount = await registerUser(server.baseUrl, 'reader');
-  [walt, olga] = await Promise.all([registerUser(server.baseUrl, 'walt'), registerUser(server.baseUrl, 'olga')]);
-  await api(server.baseUrl, 'PATCH', '/users/me', { displayName: 'Walt Writer' }, walt.accessToken);
-  await api(server.baseUrl, 'PATCH', '/users/me', { displayName: 'Olga Owl' }, olga.accessToken);
-  waltChat = await openPrivateChat(server.baseUrl, walt, readerAccount);
-  await seed(walt, waltChat, WALT.count, WALT.text);
-  await seed(olga, await openPrivateChat(server.baseUrl, olga, readerAccount), OLGA.count, OLGA.text);
-  reader = { ...(await signIn(browser, server.baseUrl, readerAccount.username)), displayName: 'Rita Reader' };
-  // The first sign-in catches up on everything; after a reload only the cached newest 200 of
-  // each chat are loaded, so the hits lie far behind what the app holds.
-  const list = reader.page.getByRole('navigation', { name: 'Chat list' });
-  await list.getByRole('button', { name: /Walt Writer/ }).filter({ hasText: WALT.text(WALT.count) }).waitFor({ timeout: 30_000 });
-  await list.getByRole('button', { name: /Olga Owl/ }).filter({ hasText: OLGA.text(OLGA.count) }).waitFor({ timeout: 30_000 });
-  await reader.page.waitForTimeout(600); // the local cache writes 400 ms after the last change
-  await reader.page.reload();
-  await connected(reader.page);
-}, 180_000);
-
-afterAll(async () => {
-  await closeAll(reader);
-  await browser?.close();
-  await server?.close();
-});
-freshPagesAfterFailure(() => [reader]);
-
 describe('choosing a message search hit', () => {
   it('opens its chat scrolled to it, highlighted and announced, with only a window around it loaded', async () => {
-    const { page } = reader;
+    const { page } = seeded.reader;
     await (await search(page, 'pelican')).click();
     await chatHeader(page, 'Walt Writer').waitFor();
     const target = bubble(page, 'Message 10 pelican');
@@ -123,14 +69,14 @@ describe('choosing a message search hit', () => {
   });
 
   it('scrolling down loads newer pages until the window joins the live end; a new message then shows once, with no gap or duplicate on the way', async () => {
-    const { page } = reader;
+    const { page } = seeded.reader;
     const { seen, breaks } = await scrollUntil(page, 0.7, (seqs) => seqs.at(-1) === WALT.count);
     expect(breaks).toEqual([]);
     expect(seen).toEqual(Array.from({ length: WALT.count }, (_, i) => i + 1));
     await scroller(page).evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
     await page.getByRole('button', { name: 'Jump to newest messages' }).waitFor({ state: 'detached' });
 
-    const sent = await api(server.baseUrl, 'POST', `/chats/${waltChat}/messages`, { clientMsgId: crypto.randomUUID(), type: 'text', content: 'Message 401 live' }, walt.accessToken);
+    const sent = await api(seeded.server.baseUrl, 'POST', `/chats/${waltChat}/messages`, { clientMsgId: crypto.randomUUID(), type: 'text', content: 'Message 401 live' }, walt.accessToken);
     expect(sent.status).toBe(201);
     await bubble(page, 'Message 401 live').waitFor();
     await expect.poll(() => inView(page, bubble(page, 'Message 401 live'))).toBe(true); // followed at the live end
@@ -141,7 +87,7 @@ describe('choosing a message search hit', () => {
   });
 
   it('a hit in another chat than the open one opens that chat at the hit; scrolling up loads older pages to the beginning', async () => {
-    const { page } = reader;
+    const { page } = seeded.reader;
     await (await search(page, 'walrus')).click();
     await chatHeader(page, 'Olga Owl').waitFor();
     const target = bubble(page, 'Note 200 walrus');
@@ -162,7 +108,7 @@ describe('choosing a message search hit', () => {
   });
 
   it('a user at the bottom of the window stays where they are when it joins the live end, and scrolls on from there', async () => {
-    const { page } = reader;
+    const { page } = seeded.reader;
     // Newer pages answer late, so what the list shows can be read while one is on its way.
     await page.route(/\/messages\?.*after=/, async (route) => {
       await new Promise((resolve) => setTimeout(resolve, 400));
@@ -193,7 +139,7 @@ describe('choosing a message search hit', () => {
   });
 
   it('works from the keyboard: Tab to the hit, Enter opens it, the list takes the focus and scrolls with Page Up', async () => {
-    const { page } = reader;
+    const { page } = seeded.reader;
     await page.goto('/');
     await connected(page);
     await openChat(page, 'Olga Owl');
@@ -214,6 +160,6 @@ describe('choosing a message search hit', () => {
       return (await renderedSeqs(page))[0];
     }, { timeout: 20_000, interval: 150 }).toBeLessThan(60); // the window started at 70: an older page came in
     expect(breaksIn(await renderedSeqs(page))).toEqual([]);
-    expect(reader.errors).toEqual([]);
+    expect(seeded.reader.errors).toEqual([]);
   });
 });
