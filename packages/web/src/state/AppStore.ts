@@ -1,44 +1,12 @@
-import type { Chat, ConnectionState, LocalMessage, Message, ParleyClient, Presence, User } from '@parley/client';
+import type { Chat, LocalMessage, Message, ParleyClient, User } from '@parley/client';
 import type { MessageInput } from '@parley/protocol';
 import { applyUpdate } from './applyUpdate.js';
+import { initialState, type AppState } from './AppState.js';
 import { HistoryLoader } from './HistoryLoader.js';
 import { LocalCache } from './LocalCache.js';
 import { mergeMessages, touching } from './mergeMessages.js';
 import { PresenceBook } from './PresenceBook.js';
 import { TypingBook } from './TypingBook.js';
-
-export interface AppState {
-  readonly me: User;
-  readonly connection: ConnectionState;
-  /** What the browser says (`navigator.onLine`). */
-  readonly online: boolean;
-  /** Most recently active first. */
-  readonly chats: readonly Chat[];
-  /** Per chat, the live run: one run of consecutive seqs up to the newest known (see mergeMessages). */
-  readonly messages: Readonly<Record<string, readonly Message[]>>;
-  /**
-   * Per chat, a window loaded around a message jumped to (search): one run of consecutive seqs
-   * that does not touch the live run, shown instead of it; never cached. See HistoryLoader.
-   */
-  readonly detached: Readonly<Record<string, readonly Message[]>>;
-  /** Per chat, own messages from this device not acked yet (`sending`) or refused (`failed`). */
-  readonly pending: Readonly<Record<string, readonly LocalMessage[]>>;
-  readonly presence: Readonly<Record<string, Presence>>;
-  /** Per chat, who is typing now. */
-  readonly typing: Readonly<Record<string, readonly string[]>>;
-  /** Per chat, the highest seq this user has read. */
-  readonly readMarks: Readonly<Record<string, number>>;
-  /** Bumped whenever a member's receipt cursors move: own messages' ticks may have changed. */
-  readonly receipts: number;
-  readonly loadingOlder: Readonly<Record<string, boolean>>;
-  /** Per chat, whether the detached window's next newer page is on its way. */
-  readonly loadingNewer: Readonly<Record<string, boolean>>;
-}
-
-/** What the chat shows: its detached window if it has one, else its live run. */
-export function shownMessages(state: AppState, chatId: string): readonly Message[] | undefined {
-  return state.detached[chatId] ?? state.messages[chatId];
-}
 
 /**
  * Everything the UI shows of one signed-in user, fed by the SDK's events and by the local
@@ -59,10 +27,7 @@ export class AppStore {
   private watching?: string;
 
   constructor(readonly client: ParleyClient, me: User, readonly cache = new LocalCache()) {
-    this.state = {
-      me, connection: client.state, online: navigator.onLine, chats: [], messages: {}, detached: {}, pending: groupPending(client.pending()),
-      presence: {}, typing: {}, readMarks: {}, receipts: 0, loadingOlder: {}, loadingNewer: {},
-    };
+    this.state = initialState(me, client.state, client.pending());
     this.history = new HistoryLoader(client, {
       state: () => this.state,
       take: (chatId, messages) => this.take(chatId, messages),
@@ -317,12 +282,6 @@ export class AppStore {
     this.state = { ...this.state, ...patch };
     for (const listener of this.listeners) listener();
   }
-}
-
-function groupPending(entries: LocalMessage[]): Record<string, LocalMessage[]> {
-  const byChat: Record<string, LocalMessage[]> = {};
-  for (const e of entries) (byChat[e.chatId] ??= []).push(e);
-  return byChat;
 }
 
 function readMarksOf(chats: readonly Chat[], me: string): Record<string, number> {

@@ -1,5 +1,5 @@
 import type { Message, ParleyClient } from '@parley/client';
-import type { AppState } from './AppStore.js';
+import type { AppState } from './AppState.js';
 import { holdsSeq, mergeMessages, touching } from './mergeMessages.js';
 
 const PAGE = 60;

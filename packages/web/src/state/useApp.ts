@@ -1,5 +1,6 @@
 import { createContext, useContext, useSyncExternalStore } from 'react';
-import type { AppState, AppStore } from './AppStore.js';
+import type { AppState } from './AppState.js';
+import type { AppStore } from './AppStore.js';
 
 export const AppContext = createContext<AppStore | undefined>(undefined);
 

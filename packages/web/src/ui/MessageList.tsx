@@ -1,7 +1,7 @@
 import { forwardRef, useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState } from 'react';
 import { Virtuoso, type ListRange, type VirtuosoHandle } from 'react-virtuoso';
 import type { Chat, Message } from '@parley/client';
-import { shownMessages } from '../state/AppStore.js';
+import { shownMessages } from '../state/AppState.js';
 import { useApp, useStore } from '../state/useApp.js';
 import { sameDay } from '../text/format.js';
 import { memberName } from './chatTitle.js';
