@@ -8,6 +8,7 @@ import type { Context } from './context.js';
 import { openStore } from './store/openStore.js';
 import { openBus } from './bus/openBus.js';
 import { createTokens, loadTokenSecret } from './accounts/tokens.js';
+import { DeviceChecks } from './accounts/DeviceChecks.js';
 import { createMetrics } from './metrics.js';
 import { Presence } from './presence/Presence.js';
 import { LocalConnectionTracker } from './presence/LocalConnectionTracker.js';
@@ -74,6 +75,7 @@ export async function buildParley(config: Config): Promise<Parley> {
     store,
     bus,
     tokens: createTokens(secret, config.accessTokenTtlSec, config.refreshTokenTtlSec),
+    deviceChecks: new DeviceChecks(store.db),
     metrics,
     log,
     presence,

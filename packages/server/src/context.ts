@@ -3,6 +3,7 @@ import type { Bus } from './bus/Bus.js';
 import type { Config } from './config.js';
 import type { Store } from './store/Store.js';
 import type { Tokens } from './accounts/tokens.js';
+import type { DeviceChecks } from './accounts/DeviceChecks.js';
 import type { Metrics } from './metrics.js';
 import type { Presence } from './presence/Presence.js';
 import type { Typing } from './typing/Typing.js';
@@ -17,6 +18,8 @@ export interface Context {
   store: Store;
   bus: Bus;
   tokens: Tokens;
+  /** Whether a token's session still exists, looked up for many connections at once. */
+  deviceChecks: DeviceChecks;
   metrics: Metrics;
   log: Logger;
   presence: Presence;

@@ -239,6 +239,24 @@ describe('refresh', () => {
 });
 
 describe('logout and revoking devices', () => {
+  it('sockets that authenticate at once are each judged by their own session: the revoked one gets 4001, the rest ready', async () => {
+    const [ann, ben] = [await registerUser(server.baseUrl), await registerUser(server.baseUrl)];
+    const annPhone = await loginDevice(server.baseUrl, ann, 'phone');
+    const gone = await loginDevice(server.baseUrl, ben, 'old laptop');
+    expect((await api(server.baseUrl, 'POST', '/auth/logout', undefined, gone.accessToken)).status).toBe(204);
+    // Two sockets per session (the same device twice among them), the revoked session in the middle.
+    const tokens = [ann.accessToken, annPhone.accessToken, gone.accessToken, ben.accessToken, ann.accessToken, annPhone.accessToken, ben.accessToken];
+    const sockets = await Promise.all(tokens.map(() => TestSocket.open(server.wsUrl)));
+    const replies = sockets.map((s) => s.next((f) => f.type === 'ready' || f.type === 'error'));
+    sockets.forEach((s, i) => s.send({ type: 'auth', token: tokens[i] }));
+    const answered = await Promise.all(replies);
+    expect(answered.map((f) => f.type)).toEqual(['ready', 'ready', 'error', 'ready', 'ready', 'ready', 'ready']);
+    expect(answered[2]).toEqual({ type: 'error', error: { code: 'unauthorized', message: expect.stringContaining('revoked') } });
+    expect(await closeCode(sockets[2]!)).toBe(4001);
+    expect(answered.map((f) => f.userId)).toEqual([ann.id, ann.id, undefined, ben.id, ann.id, ann.id, ben.id]);
+    for (const s of sockets) s.ws.terminate();
+  });
+
   it('logout answers 204, kills the access and refresh tokens and closes that device socket with 4003', async () => {
     const user = await registerUser(server.baseUrl);
     const other = await loginDevice(server.baseUrl, user, 'other');

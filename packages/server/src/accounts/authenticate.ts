@@ -1,11 +1,11 @@
 import { AppError } from '../errors.js';
 import type { Caller, Context } from '../context.js';
-import { leanRows } from '../store/leanRows.js';
 import type { RecentDevices } from './RecentDevices.js';
 
 /**
  * Access tokens are signed and short-lived, but a revoked session must stop working at
- * once, so the device row is checked too (a primary-key lookup). With `recent` (REST), a
+ * once, so the device row is checked too (DeviceChecks: one lookup for the connections that
+ * authenticate in the same turn). With `recent` (REST), a
  * device found valid a moment ago is not looked up again; see RecentDevices for how a
  * revocation still takes effect.
  */
@@ -14,10 +14,7 @@ export async function authenticate(ctx: Context, token: string | undefined, rece
   const caller = ctx.tokens.verifyAccess(token);
   if (recent?.has(caller.userId, caller.deviceId)) return caller;
   const ticket = recent?.ticket();
-  const { db } = ctx.store;
-  // leanRows: the query tree is not kept alive across the round trip (see there).
-  const rows = await leanRows(db, db.selectFrom('devices').select('id').where('id', '=', caller.deviceId).where('user_id', '=', caller.userId));
-  if (rows.length === 0) throw new AppError('unauthorized', 'session was revoked; log in again');
+  if (!(await ctx.deviceChecks.exists(caller.userId, caller.deviceId))) throw new AppError('unauthorized', 'session was revoked; log in again');
   if (ticket !== undefined) recent!.remember(caller.userId, caller.deviceId, ticket);
   return caller;
 }
