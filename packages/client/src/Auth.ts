@@ -67,6 +67,17 @@ export class Auth {
     return this.require().accessToken;
   }
 
+  /** A call with the access token; on `token_expired` the token is refreshed and the call made once more. */
+  async withToken<T>(call: (accessToken: string | undefined) => Promise<T>): Promise<T> {
+    try {
+      return await call(this.current?.accessToken);
+    } catch (err) {
+      if (!(err instanceof ParleyError && err.code === 'token_expired' && this.current)) throw err;
+      await this.refresh();
+      return call(this.current?.accessToken);
+    }
+  }
+
   refresh(): Promise<void> {
     this.refreshing ??= this.exchange().finally(() => (this.refreshing = undefined));
     return this.refreshing;

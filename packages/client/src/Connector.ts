@@ -92,8 +92,11 @@ export class Connector {
     this.setState('offline');
   }
 
-  send(frame: OutgoingFrame): void {
-    if (this.state === 'ready') this.link?.send(frame);
+  /** Sends on a ready link; returns false, sending nothing, when there is none. */
+  send(frame: OutgoingFrame): boolean {
+    if (this.state !== 'ready') return false;
+    this.link?.send(frame);
+    return true;
   }
 
   /** Drops the current link and reconnects (after a frame the link cannot recover from). */

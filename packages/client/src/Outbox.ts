@@ -1,4 +1,4 @@
-import type { ErrorBody, Message } from '@parley/protocol';
+import type { ErrorBody, Message, MessageInput } from '@parley/protocol';
 import { ParleyError } from './http.js';
 import type { OutboxEntry } from './store/ClientStore.js';
 import type { StoreWriter } from './store/StoreWriter.js';
@@ -14,6 +14,16 @@ export interface LocalMessage extends OutboxEntry {
   seq?: number;
   /** Why the server refused it (status `failed`). */
   error?: ErrorBody;
+}
+
+/** What `send()` returns at once and queues: the message as the app shows it until the server has it. */
+export function localMessage(chatId: string, input: MessageInput, clientMsgId: string): LocalMessage {
+  return {
+    clientMsgId, chatId, type: input.type, content: input.content, createdAt: new Date().toISOString(), status: 'sending',
+    ...(input.replyTo ? { replyTo: input.replyTo } : {}),
+    ...(input.media ? { media: { id: input.media.id } } : {}),
+    ...(input.location ? { location: input.location } : {}),
+  };
 }
 
 /** Errors worth sending again later; anything else means the server will never take the message. */

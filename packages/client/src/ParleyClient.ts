@@ -1,28 +1,24 @@
-import type { AccountExport, Chat, HistoryQuery, MediaFile, Message, MessageInput, PushConfig, PushSubscription, PushSubscriptionBody, ReadyFrame, SearchHit, SearchQuery, ServerFrame } from '@parley/protocol';
+import type { AccountExport, Chat, HistoryQuery, MediaFile, Message, MessageInput, PushConfig, PushSubscription, PushSubscriptionBody, ReadyFrame, SearchHit, SearchQuery } from '@parley/protocol';
 import { AccountCalls } from './AccountCalls.js';
 import { Auth, type SessionEnded } from './Auth.js';
-import { DEFAULT_BACKOFF } from './backoff.js';
 import { ChatDirectory } from './ChatDirectory.js';
 import { checkContent } from './checkContent.js';
 import { Connector, type ConnectionState } from './Connector.js';
-import { Delivery, type DeliveryOptions } from './Delivery.js';
+import { Delivery } from './Delivery.js';
 import { Emitter } from './Emitter.js';
-import { ParleyError, requestJson, type RequestOptions } from './http.js';
+import { FrameHandlers } from './FrameHandlers.js';
+import { ParleyError, reachable, requestJson, type RequestOptions } from './http.js';
 import { newClientMsgId } from './ids.js';
-import type { LocalMessage } from './Outbox.js';
-import type { ClientEvents, ParleyClientOptions } from './ParleyClientOptions.js';
+import { localMessage, type LocalMessage } from './Outbox.js';
+import { withDefaults, type ClientEvents, type ParleyClientOptions } from './ParleyClientOptions.js';
+import { ReadyWaiters } from './ReadyWaiters.js';
 import type { Session } from './session.js';
 import type { StoredState } from './store/ClientStore.js';
 import { MemoryStore } from './store/MemoryStore.js';
 import { StoreWriter } from './store/StoreWriter.js';
+import { StoreOwnership } from './StoreOwnership.js';
 import type { Tick } from './Ticks.js';
-import { longPollTransport } from './transport/LongPollTransport.js';
-import { sseTransport } from './transport/SseTransport.js';
-import type { OutgoingFrame } from './transport/Transport.js';
-import { webSocketTransport } from './transport/WebSocketTransport.js';
-
-type FrameHandlers = { [T in ServerFrame['type']]: (frame: Extract<ServerFrame, { type: T }>) => void };
-const TYPING_REFRESH_MS = 3000;
+import { TypingSignals } from './TypingSignals.js';
 
 /**
  * The Parley SDK: REST calls with the session's tokens, and a connection that keeps itself
@@ -37,17 +33,13 @@ export class ParleyClient {
   private readonly connector: Connector;
   private readonly directory: ChatDirectory;
   private readonly account = new AccountCalls({ request: (method, path, body) => this.request(method, path, body), endHere: (reason) => this.endHere(reason) });
-  private readonly deliveryOptions: DeliveryOptions;
-  private delivery: Delivery;
-  /** The user whose outbox and cursors the store holds. */
-  private owner?: string;
-  private readonly typingSent = new Map<string, number>();
-  private waiters: Array<{ resolve(frame: ReadyFrame): void; reject(error: Error): void }> = [];
-  private lastReady?: ReadyFrame;
+  private readonly ownership: StoreOwnership;
+  private readonly frames: FrameHandlers;
+  private readonly typing = new TypingSignals((frame) => this.connector.send(frame));
+  private readonly waiters = new ReadyWaiters();
 
   constructor(options: ParleyClientOptions) {
-    const urls = typeof options.baseUrl === 'string' ? [options.baseUrl] : options.baseUrl;
-    if (urls.length === 0) throw new TypeError('baseUrl: give at least one server');
+    const settings = withDefaults(options);
     const store = options.store ?? new MemoryStore();
     this.loaded = store.load();
     this.loaded.catch((err: unknown) => this.report(err));
@@ -57,47 +49,26 @@ export class ParleyClient {
       (session) => void this.writer.run((s) => s.setSession(session)),
       (why) => this.endSession(why),
     );
-    const heartbeatMs = options.heartbeatMs ?? 15_000;
-    const transports = options.transport ? [options.transport] : (options.transports ?? [webSocketTransport(options.WebSocket), sseTransport(), longPollTransport()]);
-    const backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
-    const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
-    const upgradeMs = options.transportUpgradeMs ?? 300_000;
-    this.connector = new Connector({ urls, transports, upgradeMs, backoff, heartbeatMs, connectTimeoutMs, random: Math.random }, {
+    this.connector = new Connector(settings.connector, {
       accessToken: () => this.auth.accessToken(),
       tokenExpired: () => this.auth.expired(),
       request: (url, method, path, body, init) => this.requestAt(url, method, path, body, init),
-      reachable: (url) => reachable(url, Math.min(connectTimeoutMs, 5000)),
+      reachable: (url) => reachable(url, Math.min(settings.connector.connectTimeoutMs, 5000)),
       transport: (name) => this.events.emit('transport', name),
       sessionEnded: (why) => this.endSession(why),
       ready: (frame) => this.onReady(frame),
-      frame: (frame) => (this.handlers[frame.type] as (f: ServerFrame) => void | undefined)?.(frame),
-      down: () => (this.delivery.linkDown(), this.typingSent.clear()),
+      frame: (frame) => this.frames.handle(frame),
+      down: () => (this.delivery.linkDown(), this.typing.linkDown()),
       state: (state) => this.events.emit('state', state),
     });
     this.directory = new ChatDirectory({
       changed: (chat) => (this.delivery.ticks.setChat(chat), this.events.emit('chat', chat)),
       removed: (chatId) => (this.delivery.forgetChat(chatId), this.events.emit('chat.removed', { chatId })),
     });
-    this.deliveryOptions = { autoDeliver: options.autoDeliver ?? true, maxInFlight: options.maxInFlight ?? 100, syncTimeoutMs: Math.max(10_000, 2 * heartbeatMs) };
-    this.delivery = this.newDelivery();
-    void this.loaded.then((state) => this.restore(state), () => {});
+    const newDelivery = () => new Delivery(this.connector, this.writer, this.events, () => this.auth.session?.user.id, settings.delivery);
+    this.ownership = new StoreOwnership({ loaded: this.loaded, auth: this.auth, writer: this.writer, directory: this.directory, newDelivery });
+    this.frames = new FrameHandlers(() => this.delivery, this.directory, this.events);
   }
-
-  private readonly handlers: FrameHandlers = {
-    ready: () => {},
-    pong: () => {},
-    ack: (f) => this.delivery.ack(f),
-    message: (f) => this.delivery.take(f.message.chatId, [f.message]),
-    synced: (f) => this.delivery.catchUp.synced(f),
-    error: (f) => this.delivery.error(f),
-    chat: (f) => this.directory.update(f.chat),
-    'chat.removed': (f) => this.directory.remove(f.chatId),
-    'message.updated': (f) => this.events.emit('message.updated', f.message),
-    receipt: ({ type: _t, ...r }) => (this.delivery.ticks.receipt(r), this.events.emit('receipt', r)),
-    typing: ({ type: _t, ...t }) => this.events.emit('typing', t),
-    presence: ({ type: _t, ...p }) => this.events.emit('presence', p),
-    profile: (f) => this.events.emit('profile', f.profile),
-  };
 
   // --- Session -------------------------------------------------------------------------
 
@@ -108,16 +79,16 @@ export class ParleyClient {
 
   /** Adopts a session obtained elsewhere (`undefined` forgets it). */
   set session(session: Session | undefined) {
-    if (session) void this.adopt(session);
+    if (session) void this.ownership.adopt(session);
     else this.auth.clear();
   }
 
   async register(username: string, password: string, displayName?: string, deviceName?: string): Promise<Session> {
-    return this.adopt(await requestJson<Session>(this.connector.url, 'POST', '/auth/register', { username, password, displayName, deviceName }));
+    return this.ownership.adopt(await requestJson<Session>(this.connector.url, 'POST', '/auth/register', { username, password, displayName, deviceName }));
   }
 
   async login(username: string, password: string, deviceName?: string): Promise<Session> {
-    return this.adopt(await requestJson<Session>(this.connector.url, 'POST', '/auth/login', { username, password, deviceName }));
+    return this.ownership.adopt(await requestJson<Session>(this.connector.url, 'POST', '/auth/login', { username, password, deviceName }));
   }
 
   /** Ends this device's session on the server and here; the outbox waits for this user's next login. */
@@ -273,8 +244,8 @@ export class ParleyClient {
   async connect(): Promise<ReadyFrame> {
     await this.loaded;
     this.auth.require();
-    if (this.state === 'ready' && this.lastReady) return this.lastReady;
-    const ready = new Promise<ReadyFrame>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    if (this.state === 'ready' && this.waiters.last) return this.waiters.last;
+    const ready = this.waiters.wait();
     this.connector.start();
     this.auth.start();
     return ready;
@@ -285,7 +256,7 @@ export class ParleyClient {
     this.connector.stop();
     this.auth.stop();
     this.delivery.stop();
-    this.rejectWaiters(new ParleyError(0, 'network_error', 'client closed'));
+    this.waiters.reject(new ParleyError(0, 'network_error', 'client closed'));
     await this.writer.flushed();
   }
 
@@ -298,12 +269,7 @@ export class ParleyClient {
   send(chatId: string, content: string | MessageInput, clientMsgId: string = newClientMsgId()): LocalMessage {
     const input: MessageInput = typeof content === 'string' ? { type: 'text', content } : content;
     checkContent(input);
-    const local: LocalMessage = {
-      clientMsgId, chatId, type: input.type, content: input.content, createdAt: new Date().toISOString(), status: 'sending',
-      ...(input.replyTo ? { replyTo: input.replyTo } : {}),
-      ...(input.media ? { media: { id: input.media.id } } : {}),
-      ...(input.location ? { location: input.location } : {}),
-    };
+    const local = localMessage(chatId, input, clientMsgId);
     this.delivery.send(local);
     return { ...local };
   }
@@ -339,13 +305,11 @@ export class ParleyClient {
 
   /** Call on every keystroke: `start` goes out at most every 3 s, and not while disconnected. */
   startTyping(chatId: string): void {
-    const last = this.typingSent.get(chatId);
-    if (last !== undefined && Date.now() - last < TYPING_REFRESH_MS) return;
-    if (this.trySend({ type: 'typing', chatId, state: 'start' })) this.typingSent.set(chatId, Date.now());
+    this.typing.start(chatId);
   }
 
   stopTyping(chatId: string): void {
-    if (this.typingSent.delete(chatId)) this.trySend({ type: 'typing', chatId, state: 'stop' });
+    this.typing.stop(chatId);
   }
 
   on<K extends keyof ClientEvents>(type: K, listener: (payload: ClientEvents[K]) => void): () => void {
@@ -356,52 +320,16 @@ export class ParleyClient {
 
   private async requestAt<T>(baseUrl: string, method: string, path: string, body?: unknown, init?: RequestOptions): Promise<T> {
     await this.loaded;
-    try {
-      return await requestJson<T>(baseUrl, method, path, body, this.auth.session?.accessToken, init);
-    } catch (err) {
-      if (!(err instanceof ParleyError && err.code === 'token_expired' && this.auth.session)) throw err;
-      await this.auth.refresh();
-      return requestJson<T>(baseUrl, method, path, body, this.auth.session?.accessToken, init);
-    }
+    return this.auth.withToken((token) => requestJson<T>(baseUrl, method, path, body, token, init));
   }
 
-  private newDelivery(): Delivery {
-    const link = { send: (f: OutgoingFrame) => this.trySend(f), restart: (reason: string) => this.connector.restart(reason) };
-    return new Delivery(link, this.writer, this.events, () => this.auth.session?.user.id, this.deliveryOptions);
-  }
-
-  private restore(state: StoredState): void {
-    const mine = this.auth.session?.user.id;
-    this.owner = state.owner;
-    // A session set before the store loaded wins; a stranger's data goes.
-    if (mine && state.owner && state.owner !== mine) return this.changeOwner(mine);
-    if (!mine && state.session) this.auth.restore(state.session);
-    this.delivery.restore(state);
-  }
-
-  private async adopt(session: Session): Promise<Session> {
-    this.auth.set(session);
-    await this.loaded;
-    if (this.owner && this.owner !== session.user.id) this.changeOwner(session.user.id);
-    this.owner = session.user.id;
-    return session;
-  }
-
-  /** Another user signs in on this store: the previous user's outbox and cursors are dropped. */
-  private changeOwner(userId: string): void {
-    this.delivery.stop();
-    this.delivery = this.newDelivery();
-    this.directory.clear();
-    this.owner = userId;
-    void this.writer.run(async (store) => {
-      await store.clear();
-      if (this.auth.session) await store.setSession(this.auth.session);
-    });
+  /** The delivery of the user who owns the store now. */
+  private get delivery(): Delivery {
+    return this.ownership.delivery;
   }
 
   private onReady(frame: ReadyFrame): void {
-    this.lastReady = frame;
-    for (const w of this.waiters.splice(0)) w.resolve(frame);
+    this.waiters.ready(frame);
     this.delivery.linkUp();
     this.chats().catch((err: unknown) => this.report(err));
   }
@@ -410,12 +338,6 @@ export class ParleyClient {
   private changedChat(chat: Chat): Chat {
     this.directory.update(chat);
     return chat;
-  }
-
-  private trySend(frame: OutgoingFrame): boolean {
-    if (this.state !== 'ready') return false;
-    this.connector.send(frame);
-    return true;
   }
 
   private endSession(why: SessionEnded): void {
@@ -427,26 +349,12 @@ export class ParleyClient {
   private endHere(reason: string, code: SessionEnded['code'] = 'unauthorized'): void {
     this.connector.stop();
     this.auth.clear();
-    this.rejectWaiters(new ParleyError(401, code, reason));
-  }
-
-  private rejectWaiters(error: Error): void {
-    for (const w of this.waiters.splice(0)) w.reject(error);
+    this.waiters.reject(new ParleyError(401, code, reason));
   }
 
   private report(err: unknown): void {
     const error = err instanceof ParleyError ? err : new ParleyError(0, 'internal_error', err instanceof Error ? err.message : String(err));
     this.events.emit('error', error);
-  }
-}
-
-/** Any HTTP answer at all from the server (even an error) means it can be reached. */
-async function reachable(baseUrl: string, timeoutMs: number): Promise<boolean> {
-  try {
-    await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(timeoutMs) });
-    return true;
-  } catch {
-    return false;
   }
 }
 

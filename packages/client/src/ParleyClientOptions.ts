@@ -1,12 +1,15 @@
 import type { Chat, Message, PresenceFrame, Profile, ReceiptUpdateFrame, TypingUpdateFrame } from '@parley/protocol';
 import type { SessionEnded } from './Auth.js';
-import type { BackoffOptions } from './backoff.js';
-import type { ConnectionState } from './Connector.js';
+import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+import type { ConnectionState, ConnectorOptions } from './Connector.js';
+import type { DeliveryOptions } from './Delivery.js';
 import type { ParleyError } from './http.js';
 import type { LocalMessage } from './Outbox.js';
 import type { ClientStore } from './store/ClientStore.js';
+import { longPollTransport } from './transport/LongPollTransport.js';
+import { sseTransport } from './transport/SseTransport.js';
 import type { TransportFactory } from './transport/Transport.js';
-import type { WebSocketConstructor } from './transport/WebSocketTransport.js';
+import { webSocketTransport, type WebSocketConstructor } from './transport/WebSocketTransport.js';
 
 export interface ParleyClientOptions {
   /** The server's origin, e.g. `http://127.0.0.1:3000`; several to fail over between, in order. */
@@ -35,6 +38,21 @@ export interface ParleyClientOptions {
   autoDeliver?: boolean;
   /** Unacked sends on the wire at once. Default 100. */
   maxInFlight?: number;
+}
+
+/** The options with the defaults said above filled in, as the connector and delivery take them. */
+export function withDefaults(options: ParleyClientOptions): { connector: ConnectorOptions; delivery: DeliveryOptions } {
+  const urls = typeof options.baseUrl === 'string' ? [options.baseUrl] : options.baseUrl;
+  if (urls.length === 0) throw new TypeError('baseUrl: give at least one server');
+  const heartbeatMs = options.heartbeatMs ?? 15_000;
+  const transports = options.transport ? [options.transport] : (options.transports ?? [webSocketTransport(options.WebSocket), sseTransport(), longPollTransport()]);
+  const backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+  const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+  const upgradeMs = options.transportUpgradeMs ?? 300_000;
+  return {
+    connector: { urls, transports, upgradeMs, backoff, heartbeatMs, connectTimeoutMs, random: Math.random },
+    delivery: { autoDeliver: options.autoDeliver ?? true, maxInFlight: options.maxInFlight ?? 100, syncTimeoutMs: Math.max(10_000, 2 * heartbeatMs) },
+  };
 }
 
 /** Events and what their listeners receive. */

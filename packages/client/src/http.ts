@@ -52,6 +52,16 @@ export async function requestJson<T>(baseUrl: string, method: string, path: stri
   return settle<T>(res.status, (await res.json().catch(() => ({}))) as Reply, res.statusText);
 }
 
+/** Any HTTP answer at all from the server (even an error) means it can be reached. */
+export async function reachable(baseUrl: string, timeoutMs: number): Promise<boolean> {
+  try {
+    await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(timeoutMs) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 type Reply = { error?: ErrorBody } | undefined;
 
 function settle<T>(status: number, json: Reply, statusText: string): T {
