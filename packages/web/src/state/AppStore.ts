@@ -80,16 +80,12 @@ export class AppStore {
     return this.chatsById.get(chatId);
   }
 
-  /** Queues a message (it shows as `sending` until acked). Throws for blank or oversized text. */
-  send(chatId: string, content: string, replyTo?: string): void {
-    const local = this.client.send(chatId, replyTo ? { type: 'text', content, replyTo } : { type: 'text', content });
-    this.set({ pending: { ...this.state.pending, [chatId]: [...(this.state.pending[chatId] ?? []), local] } });
-    this.publishChats();
-  }
-
-  /** Queues any kind of message (media, location, …), shown as `sending` until acked. */
-  sendInput(chatId: string, input: MessageInput): void {
-    const local = this.client.send(chatId, input);
+  /**
+   * Queues a message of any kind (text, media, location), as a reply to `replyTo` if given; it
+   * shows as `sending` until acked. Throws for content the server would refuse (blank or oversized text).
+   */
+  send(chatId: string, input: Omit<MessageInput, 'replyTo'>, replyTo?: string): void {
+    const local = this.client.send(chatId, replyTo ? { ...input, replyTo } : input);
     this.set({ pending: { ...this.state.pending, [chatId]: [...(this.state.pending[chatId] ?? []), local] } });
     this.publishChats();
   }

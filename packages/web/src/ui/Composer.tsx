@@ -52,7 +52,7 @@ export function Composer({ chat, replyTo, cancelReply, sent }: ComposerProps) {
     const content = text.trim();
     if (!content) return;
     try {
-      store.send(chat.id, content, replyTo?.id);
+      store.send(chat.id, { type: 'text', content }, replyTo?.id);
     } catch (err) {
       showError(err);
       return;

@@ -42,7 +42,7 @@ export function AttachDialog({ chat, file, as, replyTo, close, sent }: AttachDia
     const type: MessageType = as === 'file' || media.kind === 'file' ? 'file' : media.kind;
     rememberUpload(media);
     try {
-      store.sendInput(chat.id, { type, content: caption.trim(), media: { id: media.id }, ...(replyTo ? { replyTo: replyTo.id } : {}) });
+      store.send(chat.id, { type, content: caption.trim(), media: { id: media.id } }, replyTo?.id);
     } catch (err) {
       setError(describeUploadError(err, file.size));
       return;

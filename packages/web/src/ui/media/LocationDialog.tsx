@@ -35,7 +35,7 @@ export function LocationDialog({ chat, replyTo, close, sent }: LocationDialogPro
     e.stopPropagation(); // React bubbles through the portal to the composer's form
     if (!position) return;
     const location = { ...position, ...(name.trim() ? { name: name.trim() } : {}) };
-    store.sendInput(chat.id, { type: 'location', content: '', location, ...(replyTo ? { replyTo: replyTo.id } : {}) });
+    store.send(chat.id, { type: 'location', content: '', location }, replyTo?.id);
     sent();
     close();
   };

@@ -34,7 +34,7 @@ export function VoiceNoteButton({ chat, replyTo, sent }: VoiceNoteButtonProps) {
     try {
       const media = await store.client.uploadMedia(note, `voice-note-${new Date().toISOString().replace(/[:.]/g, '-')}.webm`, { onProgress: setUploading });
       rememberUpload(media);
-      store.sendInput(chat.id, { type: 'audio', content: '', media: { id: media.id }, ...(replyTo ? { replyTo: replyTo.id } : {}) });
+      store.send(chat.id, { type: 'audio', content: '', media: { id: media.id } }, replyTo?.id);
       sent();
     } catch (err) {
       showError(new Error(describeUploadError(err, note.size)));
