@@ -1,10 +1,9 @@
-import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Page, Request } from 'playwright-core';
 import { api, openPrivateChat, type TestUser } from '../../server/test/support/api.js';
 import { bubble, chatHeader, openChat } from './support/browser.js';
 import { breaksIn, inView, renderedSeqs, rowsHeld } from './support/messageList.js';
-import { registerWriter, seededReader, writeMessages } from './support/seededReader.js';
+import { messageIdAt, registerWriter, replyTo, seededReader, writeMessages } from './support/seededReader.js';
 
 /**
  * A reply's quote takes the search hit's path (searchJump.test.ts): Quinn's chat has 320
@@ -22,24 +21,13 @@ const seeded = seededReader(async (server, reader) => {
   quinn = await registerWriter(server, 'quinn', 'Quinn Quoter');
   chatId = await openPrivateChat(server.baseUrl, quinn, reader);
   await writeMessages(server, quinn, chatId, COUNT, text);
-  await reply(7, 'Back to seven');
-  const gone = await api(server.baseUrl, 'DELETE', `/chats/${chatId}/messages/${await idOf(7)}?for=everyone`, undefined, quinn.accessToken);
+  await replyTo(server, quinn, chatId, 7, 'Back to seven');
+  const gone = await api(server.baseUrl, 'DELETE', `/chats/${chatId}/messages/${await messageIdAt(server, quinn, chatId, 7)}?for=everyone`, undefined, quinn.accessToken);
   expect(gone.status).toBe(200);
-  await reply(5, 'Back to five');
-  line5Id = await idOf(5);
+  await replyTo(server, quinn, chatId, 5, 'Back to five');
+  line5Id = await messageIdAt(server, quinn, chatId, 5);
   return [{ title: 'Quinn Quoter', last: 'Back to five' }];
 });
-
-async function idOf(seq: number): Promise<string> {
-  const page = await api(seeded.server.baseUrl, 'GET', `/chats/${chatId}/messages?after=${seq - 1}&limit=1`, undefined, quinn.accessToken);
-  expect(page.body.messages[0].seq).toBe(seq);
-  return page.body.messages[0].id;
-}
-
-async function reply(to: number, content: string): Promise<void> {
-  const sent = await api(seeded.server.baseUrl, 'POST', `/chats/${chatId}/messages`, { clientMsgId: crypto.randomUUID(), type: 'text', content, replyTo: await idOf(to) }, quinn.accessToken);
-  expect(sent.status).toBe(201);
-}
 
 const quoteIn = (page: Page, replyText: string) => bubble(page, replyText).locator('.quote');
 

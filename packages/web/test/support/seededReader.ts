@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { api, registerUser, type TestUser } from '../../../server/test/support/api.js';
 import { startServer, type TestServer } from '../../../server/test/support/server.js';
@@ -67,4 +67,18 @@ export async function writeMessages(server: TestServer, writer: TestUser, chatId
   }
   await socket.waitForCount((f) => f.type === 'ack', count, 60_000);
   socket.close();
+}
+
+/** The id of message `seq` of the chat, as `writer` sees it. */
+export async function messageIdAt(server: TestServer, writer: TestUser, chatId: string, seq: number): Promise<string> {
+  const page = await api(server.baseUrl, 'GET', `/chats/${chatId}/messages?after=${seq - 1}&limit=1`, undefined, writer.accessToken);
+  expect(page.body.messages[0].seq).toBe(seq);
+  return page.body.messages[0].id;
+}
+
+/** `writer` answers message `seq` of the chat with `content`, over REST. */
+export async function replyTo(server: TestServer, writer: TestUser, chatId: string, seq: number, content: string): Promise<void> {
+  const replyTo = await messageIdAt(server, writer, chatId, seq);
+  const sent = await api(server.baseUrl, 'POST', `/chats/${chatId}/messages`, { clientMsgId: crypto.randomUUID(), type: 'text', content, replyTo }, writer.accessToken);
+  expect(sent.status).toBe(201);
 }
