@@ -87,16 +87,18 @@ export class HistoryLoader {
   /**
    * As `showMessage`, for a message known by id only (a reply's quote carries no seq). A loaded
    * message gives its seq; otherwise the server's lookup by id does (`getMessage`: one small
-   * request, whatever the distance).
+   * request, whatever the distance). Resolves with the message, or undefined when another jump
+   * (or back to the newest) came first. A message this user deleted for themselves (`hidden`)
+   * is not shown, and nothing is loaded around it: the list draws no row for it.
    */
-  async showMessageById(chatId: string, messageId: string): Promise<void> {
+  async showMessageById(chatId: string, messageId: string): Promise<Message | undefined> {
     const { messages, detached } = this.host.state();
     const held = [...(detached[chatId] ?? []), ...(messages[chatId] ?? [])].find((m) => m.id === messageId);
-    if (held) return this.showMessage(chatId, held.seq);
     const ticket = this.nextJump(chatId);
-    const { seq } = await this.client.getMessage(chatId, messageId);
-    if (this.jumps.get(chatId) !== ticket) return; // another jump, or back to the newest, meanwhile
-    return this.showMessage(chatId, seq);
+    const message = held ?? (await this.client.getMessage(chatId, messageId));
+    if (this.jumps.get(chatId) !== ticket) return undefined; // another jump, or back to the newest, meanwhile
+    if (!message.hidden) await this.showMessage(chatId, message.seq);
+    return message;
   }
 
   /** Back to the live run ("jump to newest"); the window is dropped, and a jump still loading no longer applies. */

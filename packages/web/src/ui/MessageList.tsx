@@ -51,7 +51,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
   const [atBottom, setAtBottom] = useState(true);
 
   const rows = useMemo(() => buildRows(messages, pending, me), [messages, pending, me]);
-  const { opening, highlighted, announcement, showQuoted, toNewest } = useMessageJump(chat, jump, rows);
+  const { opening, highlighted, announcement, hiddenIds, showQuoted, toNewest } = useMessageJump(chat, jump, rows, scroller);
   const byId = useMemo(() => new Map(messages.map((m) => [m.id, m])), [messages]);
   const first = useRef({ index: FIRST_INDEX, key: rows[0]?.key });
   if (rows[0]?.key !== first.current.key) {
@@ -92,18 +92,20 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
 
   // The quoted message as loaded, else as the reply's quote carries it (it may lie far back, unloaded).
   // Choosing it takes the search hit's path: a window around it if need be, centred, highlighted.
+  // A quote does not say whether its message is deleted for me: that shows once it is loaded or looked up.
   const quoteOf = useCallback((replyTo: string, carried: Message['quote']): Quote => {
     const quoted = byId.get(replyTo);
     const senderId = quoted?.senderId ?? carried?.senderId;
-    const deleted = quoted ? quoted.deletedAt !== undefined : carried?.deleted === true;
+    const hidden = quoted?.hidden === true || hiddenIds.has(replyTo);
+    const deleted = hidden || (quoted ? quoted.deletedAt !== undefined : carried?.deleted === true);
     const text = deleted ? 'Message deleted' : quoted ? previewText(quoted) : carried ? quoteText(carried) : 'An earlier message';
     return {
       name: senderId === undefined ? 'Reply' : senderId === me ? 'You' : memberName(chat, senderId),
       text,
-      // A message deleted (for everyone, or hidden for me) has nothing to show.
-      jump: deleted || quoted?.hidden ? undefined : () => showQuoted(replyTo),
+      // A message deleted (for everyone, or for me) has nothing to show.
+      jump: deleted ? undefined : () => void showQuoted(replyTo),
     };
-  }, [byId, me, chat, showQuoted]);
+  }, [byId, hiddenIds, me, chat, showQuoted]);
 
   const itemContent = (index: number, row: Row) => {
     const i = index - firstItemIndex;

@@ -33,7 +33,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   );
 }
 
-/** Shows an error for a few seconds. */
+/** Shows an error, or a notice given as a string, for a few seconds; screen readers say it too (a polite live region). */
 export function useShowError(): (error: unknown) => void {
   return useContext(ToastContext);
 }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import type { IndexLocationWithAlign } from 'react-virtuoso';
 import type { Chat } from '@parley/client';
 import { useApp, useStore } from '../state/useApp.js';
@@ -29,14 +29,17 @@ type Target = { seq: number; messageId?: undefined } | { messageId: string; seq?
 const AT_NEWEST: IndexLocationWithAlign = { index: 'LAST', align: 'end' };
 /** Long enough to find the message on screen, short enough not to linger. */
 const HIGHLIGHT_MS = 2_500;
+const HIDDEN_NOTICE = 'That message was deleted for you';
 
 /**
  * Takes a list to a message: asks the store to show it (loading a window around it when it is
  * not loaded), and once its row is there, opens the list centred on it, highlights it for a
  * moment and says which message it is to screen readers. `jump` comes from a search hit;
- * `showQuoted` takes the same path for the message a reply quotes. `toNewest` goes back to the live end.
+ * `showQuoted` takes the same path for the message a reply quotes, unless the lookup finds it
+ * deleted for this user: then it has no row to go to, a notice says so, and `hiddenIds` holds it,
+ * so its quotes show it deleted. `toNewest` goes back to the live end.
  */
-export function useMessageJump(chat: Chat, jump: MessageJump | undefined, rows: readonly Row[]) {
+export function useMessageJump(chat: Chat, jump: MessageJump | undefined, rows: readonly Row[], list: RefObject<HTMLElement | null>) {
   const store = useStore();
   const me = useApp((s) => s.me.id);
   const showError = useShowError();
@@ -44,22 +47,33 @@ export function useMessageJump(chat: Chat, jump: MessageJump | undefined, rows: 
   const [waiting, setWaiting] = useState<Target>();
   const [highlighted, setHighlighted] = useState<number>();
   const [announcement, setAnnouncement] = useState('');
+  const [hiddenIds, setHiddenIds] = useState<ReadonlySet<string>>(() => new Set());
   const keys = useRef(0);
 
-  const show = useCallback((target: Target) => {
+  /** Waits for `target`'s row while `shown` loads it; stops waiting if it fails (and says why). */
+  const show = useCallback(<T>(target: Target, shown: Promise<T>): Promise<T | undefined> => {
     setWaiting(target);
-    const shown = target.messageId !== undefined ? store.history.showMessageById(chat.id, target.messageId) : store.history.showMessage(chat.id, target.seq);
-    shown.catch((err: unknown) => {
+    return shown.catch((err: unknown) => {
       setWaiting((w) => (w === target ? undefined : w));
       showError(err);
+      return undefined;
     });
-  }, [chat.id, store, showError]);
+  }, [showError]);
 
   useEffect(() => {
-    if (jump && jump.chatId === chat.id) show({ seq: jump.seq });
-  }, [jump, chat.id, show]);
+    if (jump && jump.chatId === chat.id) void show({ seq: jump.seq }, store.history.showMessage(chat.id, jump.seq));
+  }, [jump, chat.id, store, show]);
 
-  const showQuoted = useCallback((messageId: string) => show({ messageId }), [show]);
+  const showQuoted = useCallback(async (messageId: string) => {
+    const target = { messageId };
+    const found = await show(target, store.history.showMessageById(chat.id, messageId));
+    if (!found?.hidden) return;
+    setWaiting((w) => (w === target ? undefined : w));
+    // The quote stops being a button to press: the focus it had stays in the list instead of falling to the page.
+    if (list.current?.contains(document.activeElement)) list.current.focus({ preventScroll: true });
+    setHiddenIds((ids) => new Set(ids).add(messageId));
+    showError(HIDDEN_NOTICE);
+  }, [chat.id, store, show, showError, list]);
 
   // Before paint: the list must not show the window for a frame at the old scroll position.
   useLayoutEffect(() => {
@@ -87,5 +101,5 @@ export function useMessageJump(chat: Chat, jump: MessageJump | undefined, rows: 
     setOpening({ key: ++keys.current, at: AT_NEWEST, focus: false });
   }, [store, chat.id]);
 
-  return { opening, highlighted, announcement, showQuoted, toNewest };
+  return { opening, highlighted, announcement, hiddenIds, showQuoted, toNewest };
 }
