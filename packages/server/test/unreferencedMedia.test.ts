@@ -92,6 +92,32 @@ describe('unreferenced uploads', () => {
     expect(blobsOf(copy.sha256)).toEqual([]);
   });
 
+  it('leaves an upload that a send still in its transaction is storing a message with', async () => {
+    const [alice, bob] = await Promise.all([registerUser(server.baseUrl), registerUser(server.baseUrl)]);
+    const chatId = await openPrivateChat(server.baseUrl, alice, bob);
+    const image = await uploaded(alice, 341);
+    await ttlPassed();
+    const { store } = server.parley.ctx;
+    let sweeping: ReturnType<typeof sweep> | undefined;
+    // What the send path does for one message, with the sweep started between its lookup and its insert.
+    await store.transaction(async (trx) => {
+      const found = await store.lookUpSendBatch(trx, { chatIds: [chatId], clientMsgIds: [], replyTargets: [], mediaIds: [image.id] });
+      expect(found.media.has(image.id)).toBe(true);
+      sweeping = sweep();
+      await sleep(300);
+      await store.appendNumbered(trx, [{
+        id: crypto.randomUUID(), chat_id: chatId, seq: 1, sender_id: alice.id, client_msg_id: null, type: 'image', content: '', reply_to: null,
+        created_at: Date.now(), edited_at: null, deleted_at: null, media_id: image.id, location_lat: null, location_lng: null, location_name: null, forwarded: 0, change_seq: 0,
+      }]);
+    });
+    await sweeping;
+
+    const history = await call(bob, 'GET', `/chats/${chatId}/messages`);
+    expect(history.body.messages.map((m: { media?: { id: string } }) => m.media?.id)).toEqual([image.id]);
+    expect(await contentStatus(image)).toBe(200);
+    expect(blobsOf(image.sha256)).toHaveLength(2);
+  });
+
   it('sweeps more uploads than fit in one batch, passing over the ones messages hold', async () => {
     const alice = await registerUser(server.baseUrl);
     const db = server.parley.ctx.store.db;

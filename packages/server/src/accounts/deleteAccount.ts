@@ -60,7 +60,7 @@ async function eraseAccount(ctx: Context, trx: Db, userId: string, at: number, d
   if (deleteMessages) await eraseSentMessages(trx, userId, at, ctx.config.deletePageSize);
   const reactedOn = await removeReactionsBy(trx, userId, ctx.config.deletePageSize);
   await trx.deleteFrom('message_hides').where('user_id', '=', userId).execute();
-  const uploads = await removeUnreferencedUploads(trx, { uploaderId: userId });
+  const uploads = await removeUnreferencedUploads(trx, { uploaderId: userId }, ctx.store.kind);
   const devices = await trx.selectFrom('devices').select('id').where('user_id', '=', userId).execute();
   // Refresh tokens first, then devices (their push subscriptions go with them, by cascade).
   await trx.deleteFrom('refresh_tokens').where('device_id', 'in', trx.selectFrom('devices').select('id').where('user_id', '=', userId)).execute();

@@ -1,6 +1,7 @@
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { Context } from '../context.js';
-import type { Db } from '../store/Store.js';
-import type { MediaRow } from '../store/schema.js';
+import type { Db, Store } from '../store/Store.js';
+import type { Database, MediaRow } from '../store/schema.js';
 
 const CHUNK = 500;
 
@@ -13,15 +14,30 @@ export type UploadScope = { uploaderId: string } | { ids: string[] };
  * In the caller's transaction: the uploads of `scope` that no message holds (never sent, or every
  * message with them deleted for everyone; a forward keeps the media id, so it keeps them) lose
  * their rows. Which of their blobs to delete is decided after the commit (deleteUnsharedBlobs).
- * The condition is part of the DELETE, so a message committed after the caller chose the rows
- * still keeps its upload, and two nodes sweeping the same rows delete each once.
+ * The condition is part of the DELETE, so two nodes sweeping the same rows delete each once.
+ *
+ * On PostgreSQL a send locks the uploads it stores messages with (FOR KEY SHARE, until its
+ * commit), and this locks its candidates FOR UPDATE first, so it waits for such a send. The
+ * DELETE then checks again in a statement of its own: under READ COMMITTED a statement that waited
+ * for a row lock does not look again at the other tables, so a single DELETE would still miss
+ * the message that send committed. On SQLite the two run one after the other anyway.
  */
-export async function removeUnreferencedUploads(trx: Db, scope: UploadScope): Promise<RemovedUpload[]> {
+export async function removeUnreferencedUploads(trx: Db, scope: UploadScope, kind: Store['kind']): Promise<RemovedUpload[]> {
   if ('ids' in scope && scope.ids.length === 0) return [];
+  const inScope = (eb: ExpressionBuilder<Database, 'media'>) => ('ids' in scope ? eb('media.id', 'in', scope.ids) : eb('uploader_id', '=', scope.uploaderId));
+  const unreferenced = (eb: ExpressionBuilder<Database, 'media'>) =>
+    eb.not(eb.exists(eb.selectFrom('messages').select('messages.id').whereRef('messages.media_id', '=', 'media.id')));
+  let locked: string[] | undefined;
+  if (kind === 'postgres') {
+    // In id order, so two sweeps lock their common rows in the same order.
+    locked = (await trx.selectFrom('media').select('id').where(inScope).where(unreferenced).orderBy('id').forUpdate().execute()).map((m) => m.id);
+    if (locked.length === 0) return [];
+  }
   return trx
     .deleteFrom('media')
-    .where((eb) => ('ids' in scope ? eb('id', 'in', scope.ids) : eb('uploader_id', '=', scope.uploaderId)))
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('messages').select('messages.id').whereRef('messages.media_id', '=', 'media.id'))))
+    // One array parameter: an account's uploads can pass the number of parameters a statement takes.
+    .where((eb) => (locked ? sql<boolean>`media.id = ANY(${locked}::text[])` : inScope(eb)))
+    .where(unreferenced)
     .returning(['sha256', 'blob_key', 'thumb_key'])
     .execute();
 }

@@ -24,7 +24,7 @@ export async function sweepUnreferencedMedia(ctx: Context, run: SweepRun): Promi
   let after: Key | undefined;
   while (!run.signal.aborted) {
     const page = await loadOldUploads(ctx.store.db, before, after);
-    const removed = await ctx.store.transaction((trx) => removeUnreferencedUploads(trx, { ids: page.map((m) => m.id) }));
+    const removed = await ctx.store.transaction((trx) => removeUnreferencedUploads(trx, { ids: page.map((m) => m.id) }, ctx.store.kind));
     run.removed('media', removed.length);
     run.removed('blobs', await deleteUnsharedBlobs(ctx, removed));
     if (page.length < BATCH) return;

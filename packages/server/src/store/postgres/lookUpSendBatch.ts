@@ -18,6 +18,10 @@ const column = <T>(keys: T[][], i: number) => keys.map((k) => k[i]);
  * Lookups by whole keys are a LATERAL subquery per key with LIMIT 1, which PostgreSQL cannot flatten
  * into a join: a join lets the planner pick a hash join over a sequential scan of `messages`
  * (it did, for a few hundred keys and some 40,000 rows: 23 ms) instead of one index probe per key.
+ *
+ * The uploads a batch sends are locked FOR KEY SHARE until its commit: the media sweep deletes
+ * an upload only once no message holds it, and without the lock it could delete one this batch
+ * is about to store a message with (removeUnreferencedUploads says how it waits).
  */
 export async function lookUpSendBatch(trx: Db, keys: SendBatchKeys): Promise<SendBatchFound> {
   const { chatIds, clientMsgIds: deduped, replyTargets: replies, mediaIds } = keys;
@@ -37,7 +41,7 @@ export async function lookUpSendBatch(trx: Db, keys: SendBatchKeys): Promise<Sen
       FROM unnest(${column(replies, 0)}::text[], ${column(replies, 1)}::text[]) AS k(chat_id, id)
       CROSS JOIN LATERAL (SELECT chat_id, id FROM messages m WHERE m.chat_id = k.chat_id AND m.id = k.id LIMIT 1) m)`} AS replies,
     ${mediaIds.length === 0 ? sql`NULL` : sql`(SELECT json_agg(u) FROM (SELECT id, uploader_id, kind, mime, width FROM media
-      WHERE id = ANY(${mediaIds}::text[])) u)`} AS media`.execute(trx);
+      WHERE id = ANY(${mediaIds}::text[]) FOR KEY SHARE) u)`} AS media`.execute(trx);
   const found = rows[0]!;
   return {
     chats: new Map((found.chats ?? []).map(({ id, ...chat }) => [id, chat])),
