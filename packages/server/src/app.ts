@@ -45,6 +45,7 @@ import { accountDataRoutes } from './http/routes/accountDataRoutes.js';
 import { pushRoutes } from './http/routes/pushRoutes.js';
 import { PushNotifier } from './notifications/PushNotifier.js';
 import { Sweeper } from './maintenance/Sweeper.js';
+import { ContentLocks } from './media/ContentLocks.js';
 import { sweepDeadSessions } from './accounts/sweepDeadSessions.js';
 import { sweepUnreferencedMedia } from './media/sweepUnreferencedMedia.js';
 
@@ -82,6 +83,7 @@ export async function buildParley(config: Config): Promise<Parley> {
     typing: new Typing(bus, config.typingTtlMs),
     receipts: new ReceiptWriter({ config, store, bus, log }),
     blobs: openBlobStore(config),
+    contentLocks: new ContentLocks(store),
     mediaUrls: new MediaUrls(secret, config.mediaUrlTtlSec),
     push: await PushNotifier.open({ store, presence, log, metrics, config: config.push }),
   };

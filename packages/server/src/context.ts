@@ -9,6 +9,7 @@ import type { Presence } from './presence/Presence.js';
 import type { Typing } from './typing/Typing.js';
 import type { ReceiptWriter } from './receipts/ReceiptWriter.js';
 import type { BlobStore } from './media/BlobStore.js';
+import type { ContentLocks } from './media/ContentLocks.js';
 import type { MediaUrls } from './media/MediaUrls.js';
 import type { PushNotifier } from './notifications/PushNotifier.js';
 
@@ -28,6 +29,8 @@ export interface Context {
   receipts: ReceiptWriter;
   /** Where media bytes live (disk or S3), and the signer of their expiring URLs. */
   blobs: BlobStore;
+  /** Orders storing an upload's record against deleting the bytes it shares with others. */
+  contentLocks: ContentLocks;
   mediaUrls: MediaUrls;
   /** Web Push to users who are not connected, after each commit of new messages. */
   push: PushNotifier;

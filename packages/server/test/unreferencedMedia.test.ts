@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, openPrivateChat, registerUser, type TestUser } from './support/api.js';
 import { fetchMedia, filesUnder, pngOf, upload } from './support/media.js';
 import { startServer, type TestServer } from './support/server.js';
+import { removeUnreferencedUploads } from '../src/media/removeUnreferencedUploads.js';
 
 // Unreferenced uploads expire after 2 s here, so one goes within a test.
 const TTL_SEC = 2;
@@ -116,6 +117,52 @@ describe('unreferenced uploads', () => {
     expect(history.body.messages.map((m: { media?: { id: string } }) => m.media?.id)).toEqual([image.id]);
     expect(await contentStatus(image)).toBe(200);
     expect(blobsOf(image.sha256)).toHaveLength(2);
+  });
+
+  it('an upload that found its bytes stored stores them again if a sweep deleted them before it committed', async () => {
+    const [alice, bob] = await Promise.all([registerUser(server.baseUrl), registerUser(server.baseUrl)]);
+    const old = await uploaded(alice, 351);
+    await ttlPassed();
+    const { ctx } = server.parley;
+    const bytes = await pngOf(351);
+    let copy: ReturnType<typeof upload> | undefined;
+    await ctx.contentLocks.run(old.sha256, async () => {
+      copy = upload(server.baseUrl, bob.accessToken, bytes, '351.png', 'image/png');
+      await sleep(500); // Bob's upload has found the bytes stored and waits for this lock to commit its record.
+      // What the sweep does to the old upload: its record, then (under this lock) its files.
+      const removed = await ctx.store.transaction((trx) => removeUnreferencedUploads(trx, { ids: [old.id] }, ctx.store.kind));
+      expect(removed).toHaveLength(1);
+      for (const key of [removed[0]!.blob_key, removed[0]!.thumb_key!]) await ctx.blobs.delete(key);
+      expect(blobsOf(old.sha256)).toEqual([]);
+    });
+    const res = await copy!;
+    expect(res.status).toBe(201);
+    expect(res.body.sha256).toBe(old.sha256);
+    expect(await contentStatus(res.body)).toBe(200);
+    expect(blobsOf(old.sha256)).toHaveLength(2);
+  });
+
+  it('a sweep keeps the bytes of an upload that an upload of the same bytes committed a record of meanwhile', async () => {
+    const alice = await registerUser(server.baseUrl);
+    const old = await uploaded(alice, 361);
+    await ttlPassed();
+    const { ctx } = server.parley;
+    const oldRow = await ctx.store.db.selectFrom('media').selectAll().where('id', '=', old.id).executeTakeFirstOrThrow();
+    let swept: ReturnType<typeof sweep> | undefined;
+    const copyId = crypto.randomUUID();
+    await ctx.contentLocks.run(old.sha256, async (db) => {
+      swept = sweep();
+      await sleep(500); // The sweep has deleted the old record and waits for this lock to delete the files.
+      expect((await call(alice, 'GET', `/media/${old.id}`)).status).toBe(404);
+      // What an upload of the same bytes commits under the lock.
+      await db.insertInto('media').values({ ...oldRow, id: copyId, created_at: Date.now() }).execute();
+    });
+    await swept;
+
+    expect(blobsOf(old.sha256)).toHaveLength(2);
+    const copy = await call(alice, 'GET', `/media/${copyId}`);
+    expect(copy.status).toBe(200);
+    expect(await contentStatus(copy.body)).toBe(200);
   });
 
   it('sweeps more uploads than fit in one batch, passing over the ones messages hold', async () => {

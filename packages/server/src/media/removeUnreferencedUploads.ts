@@ -44,9 +44,9 @@ export async function removeUnreferencedUploads(trx: Db, scope: UploadScope, kin
 
 /**
  * After the commit: uploads of the same bytes share one blob and thumbnail (keyed by the bytes'
- * sha256), so they go only when no media row of that sha256 is left. Checked after the commit so
- * an upload of the same bytes that committed meanwhile keeps them; one still in flight at that
- * very moment could lose them, and would then fail to serve. Returns how many were deleted.
+ * sha256), so they go only when no media row of that sha256 is left: checked for all at once,
+ * then again for each under its ContentLocks lock, which an upload of the same bytes takes to
+ * commit its record. Returns how many were deleted.
  */
 export async function deleteUnsharedBlobs(ctx: Context, removed: RemovedUpload[]): Promise<number> {
   const bySha = new Map(removed.map((m) => [m.sha256, m]));
@@ -58,7 +58,13 @@ export async function deleteUnsharedBlobs(ctx: Context, removed: RemovedUpload[]
     const kept = new Set(left.map((m) => m.sha256));
     for (const sha of part.filter((s) => !kept.has(s))) {
       const { blob_key, thumb_key } = bySha.get(sha)!;
-      for (const key of thumb_key ? [blob_key, thumb_key] : [blob_key]) deleted += await deleteBlob(ctx, key);
+      deleted += await ctx.contentLocks.run(sha, async (db) => {
+        // An upload of the same bytes may have committed its record since the check above.
+        if (await db.selectFrom('media').select('id').where('sha256', '=', sha).limit(1).executeTakeFirst()) return 0;
+        let n = 0;
+        for (const key of thumb_key ? [blob_key, thumb_key] : [blob_key]) n += await deleteBlob(ctx, key);
+        return n;
+      });
     }
   }
   return deleted;

@@ -37,7 +37,11 @@ export async function uploadMedia(ctx: Context, caller: Caller, source: Readable
       created_at: Date.now(),
       ...derived,
     };
-    await ctx.store.db.insertInto('media').values(row).execute();
+    await ctx.contentLocks.run(received.sha256, async (db) => {
+      // A sweep may have deleted these bytes since they were found or stored (ContentLocks).
+      if (!(await bytesStored(ctx, row))) Object.assign(row, await deriveAndStore(ctx, received, tmpDir));
+      await db.insertInto('media').values(row).execute();
+    });
     return presentMedia(ctx.mediaUrls, row);
   } finally {
     await fs.promises.rm(received.path, { force: true });
@@ -46,9 +50,13 @@ export async function uploadMedia(ctx: Context, caller: Caller, source: Readable
 
 async function reuseStored(ctx: Context, sha256: string): Promise<Derived | undefined> {
   const row = await ctx.store.db.selectFrom('media').selectAll().where('sha256', '=', sha256).limit(1).executeTakeFirst();
-  if (!row || !(await ctx.blobs.has(row.blob_key))) return undefined;
+  if (!row || !(await bytesStored(ctx, row))) return undefined;
   const { kind, mime, size, blob_key, width, height, duration_ms, thumb_key, thumb_width, thumb_height, preview } = row;
   return { kind, mime, size, blob_key, width, height, duration_ms, thumb_key, thumb_width, thumb_height, preview };
+}
+
+async function bytesStored(ctx: Context, row: Pick<MediaRow, 'blob_key' | 'thumb_key'>): Promise<boolean> {
+  return (await ctx.blobs.has(row.blob_key)) && (!row.thumb_key || (await ctx.blobs.has(row.thumb_key)));
 }
 
 async function deriveAndStore(ctx: Context, received: Received, tmpDir: string): Promise<Derived> {
