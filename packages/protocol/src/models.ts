@@ -81,9 +81,15 @@ export const Quote = Type.Object({
   messageId: Id,
   senderId: Id,
   type: MessageType,
-  /** The start of its text or caption (or a location's name); empty once it is deleted. */
+  /** The start of its text or caption (or a location's name); empty once it is deleted, or hidden. */
   snippet: Type.String(),
   deleted: Type.Optional(Type.Literal(true)),
+  /**
+   * The viewer deleted it for themselves. Set where messages are read for one viewer (history,
+   * one message, sync, search); a live `message.new` frame is the same for every member, so it
+   * leaves this out and a client goes by what it knows of its own hides.
+   */
+  hidden: Type.Optional(Type.Literal(true)),
 });
 export type Quote = Static<typeof Quote>;
 

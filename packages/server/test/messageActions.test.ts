@@ -138,6 +138,32 @@ describe('replies', () => {
     expect(later.quote).toEqual({ messageId: original.id, senderId: alice.id, type: 'text', snippet: '', deleted: true });
     expect((await send(bob, chatId, { type: 'text', content: 'x', replyTo: 'unknown-id' })).status).toBe(400);
   });
+
+  it("a quote of a message the viewer deleted for themselves says so to them, wherever they read the reply, and only to them", async () => {
+    const [alice, bob] = await users(2);
+    const chatId = await openPrivateChat(server.baseUrl, alice, bob);
+    const original = await text(alice, chatId, 'the secret plan');
+    expect((await remove(bob, chatId, original.id, 'me')).status).toBe(200);
+    const reply = await text(alice, chatId, 'about that plan');
+    const quoting = (await send(alice, chatId, { type: 'text', content: 'about that plan, again', replyTo: original.id })).body.message;
+    const hiddenQuote = { messageId: original.id, senderId: alice.id, type: 'text', snippet: '', hidden: true };
+
+    // History, one message, and a sync from nothing: Bob's quote is empty and says hidden.
+    expect((await history(bob, chatId)).find((m: any) => m.id === quoting.id).quote).toEqual(hiddenQuote);
+    expect((await api(server.baseUrl, 'GET', at(chatId, quoting.id), undefined, bob.accessToken)).body.message.quote).toEqual(hiddenQuote);
+    const socket = await TestSocket.connect(server.wsUrl, bob.accessToken);
+    socket.send({ type: 'sync', cursors: {}, changes: {} });
+    const synced = (await socket.next((f) => f.type === 'synced')).chats.find((c: any) => c.chatId === chatId);
+    expect(synced.messages.find((m: any) => m.id === quoting.id).quote).toEqual(hiddenQuote);
+    socket.close();
+    // Search finds the reply by its own text; its quote does not give the hidden one away either.
+    const found = await api(server.baseUrl, 'GET', `/search?q=${encodeURIComponent('again')}&chatId=${chatId}`, undefined, bob.accessToken);
+    expect(found.body.results.map((r: any) => r.message.quote)).toEqual([hiddenQuote]);
+
+    // Alice did not hide it: she sees the quote as it was.
+    expect((await history(alice, chatId)).find((m: any) => m.id === quoting.id).quote).toEqual({ messageId: original.id, senderId: alice.id, type: 'text', snippet: 'the secret plan' });
+    expect(reply.quote).toBeUndefined();
+  });
 });
 
 describe('editing', () => {

@@ -70,7 +70,8 @@ type VisibleRow = Awaited<ReturnType<ReturnType<typeof selectForMember>['execute
 async function presentForMember(ctx: Context, db: Db, rows: VisibleRow[], userId: string): Promise<Message[]> {
   const details = await loadMessageDetails(ctx, db, rows, {
     reactions: rows.some((r) => r.has_reactions),
-    viewerId: rows.some((r) => r.hidden_here) ? userId : undefined,
+    viewerId: userId,
+    hides: rows.some((r) => r.hidden_here),
   });
   return rows.map((row) => presentMessage(row, details));
 }

@@ -10,10 +10,12 @@ import { emptyDetails, idKey, presentQuote, seqKey, type MessageDetails } from '
 const CHUNK = 500;
 
 export interface DetailOptions {
-  /** Whose hides apply ("delete for me"); without one nothing is hidden. */
+  /** Whose hides apply ("delete for me"), to the rows and to the messages they quote; without one nothing is hidden. */
   viewerId?: string;
   /** False when the rows are known to have no reactions (a history page's rows say so): no query. */
   reactions?: boolean;
+  /** False when the rows are known to have none of the viewer's hides (the same): no query. */
+  hides?: boolean;
 }
 
 /**
@@ -26,9 +28,9 @@ export async function loadMessageDetails(ctx: Context, db: Db, rows: MessageRow[
   // Independent reads, so on PostgreSQL they overlap on the pool's connections.
   await Promise.all([
     loadMedia(ctx, db, live, details),
-    loadQuotes(db, live, details),
+    loadQuotes(db, live, details, options.viewerId),
     options.reactions !== false ? loadReactions(db, live, details) : undefined,
-    options.viewerId ? loadHides(db, rows, options.viewerId, details) : undefined,
+    options.viewerId && options.hides !== false ? loadHides(db, rows, options.viewerId, details) : undefined,
   ]);
   return details;
 }
@@ -43,14 +45,20 @@ async function loadMedia(ctx: Context, db: Db, live: MessageRow[], details: Mess
   }
 }
 
-async function loadQuotes(db: Db, live: MessageRow[], details: MessageDetails): Promise<void> {
+async function loadQuotes(db: Db, live: MessageRow[], details: MessageDetails, viewerId: string | undefined): Promise<void> {
   for (const part of chunks(live.filter((r) => r.reply_to))) {
     const quoted = await db
       .selectFrom('messages')
       .select(['chat_id', 'id', 'sender_id', 'type', 'content', 'deleted_at', 'location_name'])
+      .select((eb) => {
+        const hidden: Expression<SqlBool> = viewerId
+          ? eb.exists(eb.selectFrom('message_hides as h').select('h.seq').whereRef('h.chat_id', '=', 'messages.chat_id').whereRef('h.seq', '=', 'messages.seq').where('h.user_id', '=', viewerId))
+          : sql<SqlBool>`false`;
+        return sql<SqlBool>`${hidden}`.as('hidden_here');
+      })
       .where(tupleIn(['chat_id', 'id'], part.map((r) => [r.chat_id, r.reply_to!])))
       .execute();
-    for (const q of quoted) details.quotes.set(idKey(q.chat_id, q.id), presentQuote(q));
+    for (const q of quoted) details.quotes.set(idKey(q.chat_id, q.id), presentQuote(q, Boolean(q.hidden_here)));
   }
 }
 

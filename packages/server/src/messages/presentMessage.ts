@@ -63,10 +63,11 @@ export function presentMessage(row: MessageRow, details: MessageDetails = NO_DET
   return message;
 }
 
-/** What a reply shows of the message it answers. */
-export function presentQuote(row: Pick<MessageRow, 'id' | 'sender_id' | 'type' | 'content' | 'deleted_at' | 'location_name'>): Quote {
+/** What a reply shows of the message it answers, to a viewer who may have deleted that for themselves. */
+export function presentQuote(row: Pick<MessageRow, 'id' | 'sender_id' | 'type' | 'content' | 'deleted_at' | 'location_name'>, hiddenFromViewer = false): Quote {
   const quote: Quote = { messageId: row.id, senderId: row.sender_id, type: row.type as Quote['type'], snippet: '' };
   if (row.deleted_at) quote.deleted = true;
+  else if (hiddenFromViewer) quote.hidden = true;
   else quote.snippet = snippetOf(row.content || row.location_name || '');
   return quote;
 }
