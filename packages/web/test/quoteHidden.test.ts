@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { Page, Request } from 'playwright-core';
 import { api, openPrivateChat, type TestUser } from '../../server/test/support/api.js';
-import { bubble, openChat } from './support/browser.js';
+import { bubble, connected, openChat } from './support/browser.js';
 import { renderedSeqs } from './support/messageList.js';
 import { messageIdAt, registerWriter, replyTo, seededReader, writeMessages } from './support/seededReader.js';
 
 /**
  * A reply's quote of a message the reader deleted for themselves ("delete for me"): the server
- * shows that message to them as `{ content: "", hidden: true }`, the app draws no row for it, and
- * the quote the reply carries does not say so. Hana's chat has 320 messages; the reader hid 5
- * and 9 (far back: after the reload only the cached newest 200 are loaded) and 315 (loaded).
- * Hana then replied to each.
+ * shows that message to them as `{ content: "", hidden: true }` and the app draws no row for it.
+ * A quote read from the server says so (`hidden: true`); one that arrives live in `message.new`,
+ * the same frame for every member, does not. Hana's chat has 320 messages; the reader hid 5 and 9
+ * (far back: after the reload only the cached newest 200 are loaded) and 315 (loaded). Hana
+ * replied to 315 and to 9 before the reader signed in; the tests have her reply live.
  */
 const COUNT = 320;
 const text = (n: number) => `Line ${n}`;
@@ -30,9 +31,8 @@ const seeded = seededReader(async (server, reader) => {
   }
   await replyTo(server, hana, chatId, 315, 'Back to 315');
   await replyTo(server, hana, chatId, 9, 'Back to nine');
-  await replyTo(server, hana, chatId, 5, 'Back to five');
   line5Id = await messageIdAt(server, hana, chatId, 5);
-  return [{ title: 'Hana Hider', last: 'Back to five' }];
+  return [{ title: 'Hana Hider', last: 'Back to nine' }];
 });
 
 const quoteIn = (page: Page, replyText: string) => bubble(page, replyText).locator('.quote');
@@ -46,12 +46,14 @@ async function stayedAtNewest(page: Page): Promise<void> {
 }
 
 describe('choosing the quote of a message deleted for me', () => {
-  it('far back and not loaded: says it was deleted for you, stays where it was, and the quote then shows it deleted', async () => {
+  it('far back and not loaded, in a reply that came live: says it was deleted for you, stays where it was, and the quote then shows it deleted', async () => {
     const { page } = seeded.reader;
     await openChat(page, 'Hana Hider');
+    await bubble(page, 'Back to nine').waitFor();
+    await replyTo(seeded.server, hana, chatId, 5, 'Back to five');
     await bubble(page, 'Back to five').waitFor();
     const quote = quoteIn(page, 'Back to five');
-    // The quote the reply carries knows nothing of the hiding: until it is chosen it reads as the message did.
+    // The quote a live reply carries knows nothing of the hiding: until it is chosen it reads as the message did.
     expect(await quote.getAttribute('aria-label')).toBe('Reply to Hana Hider: Line 5');
     const requests: string[] = [];
     const record = (request: Request) => {
@@ -73,7 +75,9 @@ describe('choosing the quote of a message deleted for me', () => {
     const { page } = seeded.reader;
     await openChat(page, 'Hana Hider');
     await notices(page).waitFor({ state: 'detached' }); // the first test's notice has gone
-    const quote = quoteIn(page, 'Back to nine');
+    await replyTo(seeded.server, hana, chatId, 9, 'Nine again');
+    const quote = quoteIn(page, 'Nine again');
+    await quote.waitFor();
     expect(await quote.getAttribute('aria-label')).toBe('Reply to Hana Hider: Line 9');
     // A chat just opened gives the composer the focus once it has drawn: focus the quote after that.
     await expect.poll(async () => (await quote.focus(), quote.evaluate((el) => el === document.activeElement))).toBe(true);
@@ -82,6 +86,22 @@ describe('choosing the quote of a message deleted for me', () => {
     await expect.poll(() => quote.getAttribute('aria-label')).toBe('Reply to Hana Hider: Message deleted');
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Messages');
     await stayedAtNewest(page);
+    expect(seeded.reader.errors).toEqual([]);
+  });
+
+  it('far back, in a reply read from the server: shows it deleted from the start, after a reload too', async () => {
+    const { page } = seeded.reader;
+    for (const reloaded of [false, true]) {
+      if (reloaded) {
+        await page.reload();
+        await connected(page);
+      }
+      await openChat(page, 'Hana Hider');
+      const quote = quoteIn(page, 'Back to nine');
+      await quote.scrollIntoViewIfNeeded();
+      expect(await quote.getAttribute('aria-label')).toBe('Reply to Hana Hider: Message deleted');
+      expect(await quote.isDisabled()).toBe(true);
+    }
     expect(seeded.reader.errors).toEqual([]);
   });
 

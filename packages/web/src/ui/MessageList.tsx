@@ -92,11 +92,12 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
 
   // The quoted message as loaded, else as the reply's quote carries it (it may lie far back, unloaded).
   // Choosing it takes the search hit's path: a window around it if need be, centred, highlighted.
-  // A quote does not say whether its message is deleted for me: that shows once it is loaded or looked up.
+  // A quote read from the server says whether its message is deleted for me; one that came live does
+  // not (the frame is every member's): that shows once the message is loaded or looked up.
   const quoteOf = useCallback((replyTo: string, carried: Message['quote']): Quote => {
     const quoted = byId.get(replyTo);
     const senderId = quoted?.senderId ?? carried?.senderId;
-    const hidden = quoted?.hidden === true || hiddenIds.has(replyTo);
+    const hidden = quoted?.hidden === true || carried?.hidden === true || hiddenIds.has(replyTo);
     const deleted = hidden || (quoted ? quoted.deletedAt !== undefined : carried?.deleted === true);
     const text = deleted ? 'Message deleted' : quoted ? previewText(quoted) : carried ? quoteText(carried) : 'An earlier message';
     return {
