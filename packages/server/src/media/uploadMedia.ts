@@ -38,7 +38,8 @@ export async function uploadMedia(ctx: Context, caller: Caller, source: Readable
       ...derived,
     };
     await ctx.contentLocks.run(received.sha256, async (db) => {
-      // A sweep may have deleted these bytes since they were found or stored (ContentLocks).
+      // Bytes an earlier upload stored may be gone (a sweep, a failed put), and a sweep may have
+      // deleted these since they were found or stored (ContentLocks): then they are stored again.
       if (!(await bytesStored(ctx, row))) Object.assign(row, await deriveAndStore(ctx, received, tmpDir));
       await db.insertInto('media').values(row).execute();
     });
@@ -48,9 +49,10 @@ export async function uploadMedia(ctx: Context, caller: Caller, source: Readable
   }
 }
 
+/** What an earlier upload of the same bytes worked out; whether its bytes are still stored is checked under the lock. */
 async function reuseStored(ctx: Context, sha256: string): Promise<Derived | undefined> {
   const row = await ctx.store.db.selectFrom('media').selectAll().where('sha256', '=', sha256).limit(1).executeTakeFirst();
-  if (!row || !(await bytesStored(ctx, row))) return undefined;
+  if (!row) return undefined;
   const { kind, mime, size, blob_key, width, height, duration_ms, thumb_key, thumb_width, thumb_height, preview } = row;
   return { kind, mime, size, blob_key, width, height, duration_ms, thumb_key, thumb_width, thumb_height, preview };
 }

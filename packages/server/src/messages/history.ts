@@ -3,7 +3,7 @@ import { invalid, notFound } from '../errors.js';
 import type { Caller, Context } from '../context.js';
 import { loadChatForMember } from '../chats/loadChatForMember.js';
 import type { Db } from '../store/Store.js';
-import { loadMessageDetails } from './loadMessageDetails.js';
+import { hiddenFrom, loadMessageDetails } from './loadMessageDetails.js';
 import { presentMessage } from './presentMessage.js';
 
 /**
@@ -59,7 +59,7 @@ function selectForMember(db: Db, chatId: string, userId: string) {
     .selectAll('messages')
     .select((eb) => [
       eb.exists(eb.selectFrom('message_reactions as r').select('r.seq').whereRef('r.chat_id', '=', 'messages.chat_id').whereRef('r.seq', '=', 'messages.seq')).as('has_reactions'),
-      eb.exists(eb.selectFrom('message_hides as h').select('h.seq').whereRef('h.chat_id', '=', 'messages.chat_id').whereRef('h.seq', '=', 'messages.seq').where('h.user_id', '=', userId)).as('hidden_here'),
+      hiddenFrom(eb, userId).as('hidden_here'),
     ])
     .where((eb) => eb.exists(member));
 }

@@ -1,9 +1,9 @@
 import type { Reaction } from '@parley/protocol';
-import { sql, type Expression, type SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Context } from '../context.js';
 import { presentMedia } from '../media/presentMedia.js';
 import type { Db } from '../store/Store.js';
-import type { MessageRow } from '../store/schema.js';
+import type { Database, MessageRow } from '../store/schema.js';
 import { tupleIn } from '../store/tupleIn.js';
 import { emptyDetails, idKey, presentQuote, seqKey, type MessageDetails } from './presentMessage.js';
 
@@ -50,16 +50,16 @@ async function loadQuotes(db: Db, live: MessageRow[], details: MessageDetails, v
     const quoted = await db
       .selectFrom('messages')
       .select(['chat_id', 'id', 'sender_id', 'type', 'content', 'deleted_at', 'location_name'])
-      .select((eb) => {
-        const hidden: Expression<SqlBool> = viewerId
-          ? eb.exists(eb.selectFrom('message_hides as h').select('h.seq').whereRef('h.chat_id', '=', 'messages.chat_id').whereRef('h.seq', '=', 'messages.seq').where('h.user_id', '=', viewerId))
-          : sql<SqlBool>`false`;
-        return sql<SqlBool>`${hidden}`.as('hidden_here');
-      })
+      .select((eb) => sql<SqlBool>`${viewerId ? hiddenFrom(eb, viewerId) : sql`false`}`.as('hidden_here'))
       .where(tupleIn(['chat_id', 'id'], part.map((r) => [r.chat_id, r.reply_to!])))
       .execute();
     for (const q of quoted) details.quotes.set(idKey(q.chat_id, q.id), presentQuote(q, Boolean(q.hidden_here)));
   }
+}
+
+/** Whether `userId` deleted the `messages` row for themselves: one probe of message_hides' key. */
+export function hiddenFrom(eb: ExpressionBuilder<Database, 'messages'>, userId: string) {
+  return eb.exists(eb.selectFrom('message_hides as h').select('h.seq').whereRef('h.chat_id', '=', 'messages.chat_id').whereRef('h.seq', '=', 'messages.seq').where('h.user_id', '=', userId));
 }
 
 async function loadReactions(db: Db, rows: MessageRow[], details: MessageDetails): Promise<void> {
