@@ -6,7 +6,7 @@ const HEAP_TUNING = fileURLToPath(new URL('../dist/heapTuning.js', import.meta.u
 
 /**
  * The growth factor V8 applied after a full collection, as its own trace reports it
- * ("[HeapController] Limit: old size: …, new limit: … (1.5)"), in a process that loaded
+ * ("[HeapController] Limit: old size: …, new limit: … (2.0)"), in a process that loaded
  * heapTuning the way main.ts does and then collected.
  */
 function appliedFactor(nodeFlags: string[]): string {
@@ -20,8 +20,8 @@ function appliedFactor(nodeFlags: string[]): string {
 }
 
 describe('heap tuning', () => {
-  it('lets the old generation grow to 1.5× its live size between full collections', () => {
-    expect(appliedFactor([])).toBe('1.5');
+  it('lets the old generation grow to 2× its live size between full collections', () => {
+    expect(appliedFactor([])).toBe('2.0');
   });
 
   it("keeps an operator's own --heap-growing-percent", () => {
