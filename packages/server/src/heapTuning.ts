@@ -18,10 +18,10 @@ v8.setFlagsFromString('--no-allocation-site-pretenuring');
  * startup. Opening a connection leaves garbage behind (authentication, presence), so a node
  * taking thousands of connections grew from ~22 MB live to ~100 MB before its next collection,
  * and the pages it grew into stay resident: 3 nodes of 6,600 connections held 1.6× the memory per
- * connection of a bare `ws` server, 1.1–1.2× at 2×. At 1.5× they held what the bare server does,
- * but the direct benchmark's p99 at 8,000 messages/s rose in alternating runs; at 2× it did not
- * (docs/benchmarks.md). V8 reads the factor at every collection, so setting it here works; an
- * operator's own `--heap-growing-percent` wins.
+ * connection of a bare `ws` server. At 2× they hold 1.1–1.2×. (1.5× held 1×, but raised the direct
+ * benchmark's p99 at 8,000 messages/s in alternating runs; 2× did not: docs/benchmarks.md.)
+ * V8 reads the factor at every collection, so setting it here works; an operator's own
+ * `--heap-growing-percent` wins.
  */
 if (!process.execArgv.some((arg) => /^--heap[-_]growing[-_]percent/.test(arg))) {
   v8.setFlagsFromString('--heap-growing-percent=100');
