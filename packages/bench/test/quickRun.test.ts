@@ -1,9 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, test } from 'vitest';
+import { startProc } from '../dist/proc.js';
 import type { RunFile } from '../dist/report/results.js';
 import type { DirectTarget } from '../dist/scenarios/direct.js';
 
@@ -18,20 +19,12 @@ const out = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
 
 afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
 
-function runCli(args: string[], timeoutMs: number): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
-    child.on('exit', (code) => (clearTimeout(timer), resolve({ code, output })));
-  });
-}
-
 test(`--quick runs every scenario against Parley (${backend}) and the Socket.IO relay, and reports them`, async () => {
-  const { code, output } = await runCli(['--quick', '--backends', backend, '--peers', 'socketio', '--out', out], 200_000);
-  expect(code, output.slice(-3000)).toBe(0);
+  const bench = startProc('bench --quick', process.execPath, [CLI, '--quick', '--backends', backend, '--peers', 'socketio', '--out', out], {});
+  const timer = setTimeout(() => void bench.stop(1000), 200_000);
+  const code = await bench.exited;
+  clearTimeout(timer);
+  expect(code, bench.output().slice(-3000)).toBe(0);
   const [runId] = fs.readdirSync(out);
   const runJson = path.join(out, runId!, 'run.json');
   const file = JSON.parse(fs.readFileSync(runJson, 'utf8')) as RunFile;
