@@ -83,7 +83,7 @@ function pump(socket: TestSocket, s: Sender, fresh: boolean, ctl: Control): Prom
       const m = backlog.shift() ?? (fresh ? s.create() : undefined);
       if (!m) break;
       inFlight++;
-      socket.send({ type: 'send', clientMsgId: m.clientMsgId, chatId: s.chatId, message: { type: 'text', content: m.content } });
+      sendMessage(socket, s, m);
     }
     if (!fresh && inFlight === 0 && backlog.length === 0) finish();
   };
@@ -108,6 +108,10 @@ function pump(socket: TestSocket, s: Sender, fresh: boolean, ctl: Control): Prom
   return done;
 }
 
+function sendMessage(socket: TestSocket, s: Sender, m: Sent): void {
+  socket.send({ type: 'send', clientMsgId: m.clientMsgId, chatId: s.chatId, message: { type: 'text', content: m.content } });
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function within<T>(p: Promise<T>, ms: number, what: () => string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -130,6 +134,9 @@ async function crashCycle(server: ChildServer, senders: Sender[], fresh: boolean
     onAck() {
       if (ctl.halted || !shouldKill(ctl.acks, Date.now() - started)) return;
       ctl.halted = true;
+      // On a loaded machine the server can ack every send in flight before this handler runs;
+      // sends written just before the signal are certain to be in flight when it lands.
+      if (fresh) senders.forEach((s, i) => sendMessage(sockets[i]!, s, s.create()));
       server.child.kill('SIGKILL');
       killed();
     },
