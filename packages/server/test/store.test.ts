@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../src/store/sqlite/SqliteStore.js';
 import { DurableSqliteDialect } from '../src/store/sqlite/DurableSqliteDialect.js';
 import { openPostgresStore } from '../src/store/postgres/PostgresStore.js';
-import { appendMessages, type SendRequest } from '../src/messages/appendMessages.js';
+import { appendMessages, storeSends, type SendRequest } from '../src/messages/appendMessages.js';
 import { isUniqueViolation } from '../src/store/errors.js';
 import { withRetry } from '../src/store/withRetry.js';
 import type { Store } from '../src/store/Store.js';
@@ -79,7 +79,7 @@ describe.each(Object.keys(adapters))('Store contract: %s', (kind) => {
     const chatId = await seedChat(store, ['b1', 'b2']);
     await Promise.all(
       Array.from({ length: 20 }, (_, batch) =>
-        store.transaction((trx) => appendMessages(store, trx, Array.from({ length: 10 }, (_, i) => send(chatId, i % 2 ? 'b1' : 'b2', `${batch}.${i}`)))),
+        storeSends(store, Array.from({ length: 10 }, (_, i) => send(chatId, i % 2 ? 'b1' : 'b2', `${batch}.${i}`))),
       ),
     );
     const rows = await store.db.selectFrom('messages').select(['seq', 'created_at']).where('chat_id', '=', chatId).orderBy('seq').execute();
@@ -91,15 +91,15 @@ describe.each(Object.keys(adapters))('Store contract: %s', (kind) => {
   it('a clientMsgId stored once is found again, within a batch and across batches', async () => {
     const store = await open();
     const chatId = await seedChat(store, ['c1', 'c2']);
-    const [first, sameBatch] = await store.transaction((trx) => appendMessages(store, trx, [send(chatId, 'c1', 'hi', 'k1'), send(chatId, 'c1', 'hi', 'k1')]));
-    const [later] = await store.transaction((trx) => appendMessages(store, trx, [send(chatId, 'c1', 'hi', 'k1')]));
+    const [first, sameBatch] = await storeSends(store, [send(chatId, 'c1', 'hi', 'k1'), send(chatId, 'c1', 'hi', 'k1')]);
+    const [later] = await storeSends(store, [send(chatId, 'c1', 'hi', 'k1')]);
     expect(first!.ok && sameBatch!.ok && later!.ok).toBe(true);
     if (!first!.ok || !sameBatch!.ok || !later!.ok) return;
     expect(sameBatch!.row.id).toBe(first!.row.id);
     expect(later!.row.id).toBe(first!.row.id);
     expect([first!.fresh, sameBatch!.fresh, later!.fresh]).toEqual([true, false, false]);
     // The same clientMsgId from another sender is another message.
-    const [other] = await store.transaction((trx) => appendMessages(store, trx, [send(chatId, 'c2', 'hi', 'k1')]));
+    const [other] = await storeSends(store, [send(chatId, 'c2', 'hi', 'k1')]);
     expect(other!.ok && other!.row.seq).toBe(2);
   });
 
@@ -110,19 +110,17 @@ describe.each(Object.keys(adapters))('Store contract: %s', (kind) => {
     const now = Date.now();
     await store.db.insertInto('contacts').values({ owner_id: 'e3', contact_id: 'e1', status: 'blocked', created_at: now }).execute();
     await store.db.insertInto('media').values({ id: 'm-e2', uploader_id: 'e2', kind: 'image', mime: 'image/png', size: 1, sha256: 'x', blob_key: 'k', name: null, width: 1, height: 1, duration_ms: null, thumb_key: null, thumb_width: null, thumb_height: null, preview: null, created_at: now }).execute();
-    const [first] = await store.transaction((trx) => appendMessages(store, trx, [send(chatId, 'e1', 'first', 'k1')]));
+    const [first] = await storeSends(store, [send(chatId, 'e1', 'first', 'k1')]);
     if (!first!.ok) throw first!.error;
-    const outcomes = await store.transaction((trx) =>
-      appendMessages(store, trx, [
-        send(chatId, 'e1', 'first again', 'k1'),
-        send(privateId, 'e1', 'across a block'),
-        send(chatId, 'e2', 'a reply', undefined, { replyTo: first!.row.id }),
-        send(chatId, 'e1', 'a reply to nothing', undefined, { replyTo: 'no-such-message' }),
-        send(chatId, 'e1', '', undefined, { type: 'image', media: { id: 'm-e2' } }),
-        send(chatId, 'e2', '', undefined, { type: 'image', media: { id: 'm-e2' } }),
-        send(chatId, 'e1', 'new', 'k2'),
-      ]),
-    );
+    const outcomes = await storeSends(store, [
+      send(chatId, 'e1', 'first again', 'k1'),
+      send(privateId, 'e1', 'across a block'),
+      send(chatId, 'e2', 'a reply', undefined, { replyTo: first!.row.id }),
+      send(chatId, 'e1', 'a reply to nothing', undefined, { replyTo: 'no-such-message' }),
+      send(chatId, 'e1', '', undefined, { type: 'image', media: { id: 'm-e2' } }),
+      send(chatId, 'e2', '', undefined, { type: 'image', media: { id: 'm-e2' } }),
+      send(chatId, 'e1', 'new', 'k2'),
+    ]);
     expect(outcomes.map((o) => (o.ok ? o.row.seq : o.error.code))).toEqual([1, 'blocked', 2, 'invalid_request', 'invalid_request', 3, 4]);
     expect(outcomes.map((o) => o.ok && o.fresh)).toEqual([false, false, true, false, false, true, true]);
     const resent = outcomes[0]!;
@@ -136,12 +134,10 @@ describe.each(Object.keys(adapters))('Store contract: %s', (kind) => {
     const store = await open();
     const chatId = await seedChat(store, ['f1', 'f2']);
     const texts = ['NULL', '', 'say "hi", {ok}', 'back\\slash \\" and \'quotes\'', 'ünïcødé 👋 \n second line'];
-    const outcomes = await store.transaction((trx) =>
-      appendMessages(store, trx, [
-        ...texts.map((t, i) => send(chatId, 'f1', t, `t${i}`)),
-        send(chatId, 'f2', 'here', undefined, { type: 'location', location: { lat: 52.520008, lng: -0.1234567890123, name: 'a "place"' } }),
-      ]),
-    );
+    const outcomes = await storeSends(store, [
+      ...texts.map((t, i) => send(chatId, 'f1', t, `t${i}`)),
+      send(chatId, 'f2', 'here', undefined, { type: 'location', location: { lat: 52.520008, lng: -0.1234567890123, name: 'a "place"' } }),
+    ]);
     const stored = await store.db.selectFrom('messages').selectAll().where('chat_id', '=', chatId).orderBy('seq').execute();
     expect(stored).toEqual(outcomes.map((o) => o.ok && o.row));
     expect(stored.map((r) => r.content)).toEqual([...texts, 'here']);
@@ -152,9 +148,7 @@ describe.each(Object.keys(adapters))('Store contract: %s', (kind) => {
   it('refuses non-members and unknown chats per request, storing the rest of the batch', async () => {
     const store = await open();
     const chatId = await seedChat(store, ['d1', 'd2']);
-    const outcomes = await store.transaction((trx) =>
-      appendMessages(store, trx, [send(chatId, 'd1', 'ok'), send(chatId, 'stranger', 'no'), send('nope', 'd1', 'no'), send(chatId, 'd2', 'ok too')]),
-    );
+    const outcomes = await storeSends(store, [send(chatId, 'd1', 'ok'), send(chatId, 'stranger', 'no'), send('nope', 'd1', 'no'), send(chatId, 'd2', 'ok too')]);
     expect(outcomes.map((o) => (o.ok ? o.row.seq : o.error.code))).toEqual([1, 'forbidden', 'not_found', 2]);
   });
 });
@@ -178,7 +172,7 @@ describe('PostgreSQL store', () => {
     });
     await stored;
     let attempts = 0;
-    const second = withRetry(() => nodeB.transaction((trx) => (attempts++, appendMessages(nodeB, trx, [send(chatId, 'r1', 'hi', 'same')]))), isUniqueViolation, 3, 1);
+    const second = withRetry(() => (attempts++, storeSends(nodeB, [send(chatId, 'r1', 'hi', 'same')])), isUniqueViolation, 3, 1);
     try {
       for (let waited = 0; ; waited += 10) {
         const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`.execute(nodeA.db);
@@ -212,12 +206,12 @@ describe('SQLite store', () => {
   it('searchCaughtUp puts every message committed before it into the search index, once', async () => {
     const store = await open();
     const chatId = await seedChat(store, ['s1', 's2']);
-    await store.transaction((trx) => appendMessages(store, trx, [send(chatId, 's1', 'zebra one'), send(chatId, 's2', 'zebra two')]));
+    await storeSends(store, [send(chatId, 's1', 'zebra one'), send(chatId, 's2', 'zebra two')]);
     await Promise.all([store.searchCaughtUp(), store.searchCaughtUp()]);
     await store.searchCaughtUp();
     expect(await indexed(store, 'zebra')).toBe(2);
     // An edit of an indexed row replaces its words; one of a row not yet indexed goes in with its new text.
-    await store.transaction((trx) => appendMessages(store, trx, [send(chatId, 's1', 'zebra three')]));
+    await storeSends(store, [send(chatId, 's1', 'zebra three')]);
     await store.db.updateTable('messages').set({ content: 'okapi' }).where('chat_id', '=', chatId).where('seq', 'in', [1, 3]).execute();
     await store.searchCaughtUp();
     expect(await indexed(store, 'zebra')).toBe(1);
@@ -228,7 +222,7 @@ describe('SQLite store', () => {
     const dir = tempDir();
     const first = await open(dir);
     const chatId = await seedChat(first, ['r1', 'r2']);
-    await first.transaction((trx) => appendMessages(first, trx, [send(chatId, 'r1', 'narwhal one')]));
+    await storeSends(first, [send(chatId, 'r1', 'narwhal one')]);
     await first.close();
     opened.splice(opened.indexOf(first), 1);
     // As if the process had died between a message commit and the next indexing pass.
@@ -250,7 +244,7 @@ describe('SQLite store', () => {
     // The WAL restarts only after a checkpoint that caught up, which races the next commit: its
     // high-water mark varies between runs, but a WAL that never restarts would hold all 120 MB.
     for (let i = 0; i < 120; i++) {
-      await store.transaction((trx) => appendMessages(store, trx, Array.from({ length: 500 }, (_, j) => send(chatId, 'w1', `${text} ${i}.${j}`))));
+      await storeSends(store, Array.from({ length: 500 }, (_, j) => send(chatId, 'w1', `${text} ${i}.${j}`)));
     }
     const walBytes = fs.statSync(path.join(dir, 'parley.db-wal')).size;
     expect(walBytes).toBeLessThan(48 * 1024 * 1024);
@@ -283,7 +277,7 @@ describe('SQLite store', () => {
     const store = await open(dir);
     const chatId = await seedChat(store, ['v1', 'v2']);
     await store.db.updateTable('chats').set({ name: 'renamed' }).where('id', '=', chatId).execute();
-    await store.transaction((trx) => appendMessages(store, trx, [send(chatId, 'v1', 'kept')]));
+    await storeSends(store, [send(chatId, 'v1', 'kept')]);
     // Another connection, as after a restart, sees both.
     const again = await open(dir);
     expect((await again.db.selectFrom('chats').select('name').where('id', '=', chatId).executeTakeFirstOrThrow()).name).toBe('renamed');

@@ -101,8 +101,9 @@ describe('unreferenced uploads', () => {
     const { store } = server.parley.ctx;
     let sweeping: ReturnType<typeof sweep> | undefined;
     // What the send path does for one message, with the sweep started between its lookup and its insert.
-    await store.transaction(async (trx) => {
-      const found = await store.lookUpSendBatch(trx, { chatIds: [chatId], clientMsgIds: [], replyTargets: [], mediaIds: [image.id] });
+    const keys = { chatIds: [chatId], clientMsgIds: [], replyTargets: [], mediaIds: [image.id] };
+    await store.sendTransaction(keys, async (trx) => {
+      const found = await store.lookUpSendBatch(trx, keys);
       expect(found.media.has(image.id)).toBe(true);
       sweeping = sweep();
       await sleep(300);

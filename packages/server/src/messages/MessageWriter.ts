@@ -6,7 +6,7 @@ import { CommitQueue, type Committed } from '../store/CommitQueue.js';
 import { isUniqueViolation } from '../store/errors.js';
 import { withRetry } from '../store/withRetry.js';
 import type { MessageRow } from '../store/schema.js';
-import { appendMessages, type SendOutcome, type SendRequest } from './appendMessages.js';
+import { storeSends, type SendOutcome, type SendRequest } from './appendMessages.js';
 import { NO_DETAILS, presentMessage, type MessageDetails } from './presentMessage.js';
 import { loadMessageDetails } from './loadMessageDetails.js';
 
@@ -61,7 +61,7 @@ export class MessageWriter {
       // Another node may store the same (chat, sender, clientMsgId) between our dedupe read and
       // insert; the unique index refuses it, and a rerun finds that row and dedupes against it.
       outcomes = await withRetry(
-        () => store.transaction((trx) => appendMessages(store, trx, batch)),
+        () => storeSends(store, batch),
         isUniqueViolation, 3, 1,
       );
     } catch (err) {

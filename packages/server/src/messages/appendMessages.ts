@@ -2,7 +2,7 @@ import type { MessageInput } from '@parley/protocol';
 import { AppError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Caller } from '../context.js';
-import type { Db } from '../store/Store.js';
+import type { Db, Store } from '../store/Store.js';
 import type { MessageRow } from '../store/schema.js';
 import { idemKey, replyKey, type SendBatchFound, type SendBatchKeys, type SendBatchMedia, type SendPath } from '../store/SendPath.js';
 import { AUDIO_CAPABLE } from '../media/sniffMediaType.js';
@@ -23,14 +23,20 @@ export type SendOutcome =
   | { ok: true; row: MessageRow; fresh: boolean; memberIds: string[] }
   | { ok: false; error: AppError };
 
+/** Stores a batch of sends as the message writer does: appendMessages in the store's send transaction. */
+export function storeSends(store: Store, requests: SendRequest[]): Promise<SendOutcome[]> {
+  const keys = sendBatchKeys(requests);
+  return store.sendTransaction(keys, (db) => appendMessages(store, db, requests, keys));
+}
+
 /**
  * Stores a batch of sends in the caller's transaction, in a fixed number of statements
  * whatever the batch size: look up what the checks need, bump every chat's counter once,
  * insert all. A send failing a check fails alone. `seq` comes from the chat's counter row
  * updated in this same transaction, so seqs are gapless and every reader sees one order.
  */
-export async function appendMessages(path: SendPath, db: Db, requests: SendRequest[]): Promise<SendOutcome[]> {
-  const found = await path.lookUpSendBatch(db, sendBatchKeys(requests));
+export async function appendMessages(path: SendPath, db: Db, requests: SendRequest[], keys = sendBatchKeys(requests)): Promise<SendOutcome[]> {
+  const found = await path.lookUpSendBatch(db, keys);
   const outcomes: Array<SendOutcome | undefined> = requests.map((req) => {
     const error = checkSend(req, found);
     return error && { ok: false, error };

@@ -5,7 +5,8 @@ import type { MessageRow } from './schema.js';
  * What the message write path (messages/appendMessages) asks of the database, as each adapter
  * does it best: SQLite in-process, a statement per kind from fixed SQL text; PostgreSQL in as few
  * round trips as it can. The checks, the dedupe rule and the numbering within a batch stay with
- * the caller. Both take the open transaction.
+ * the caller. Both take the batch's query runner: its transaction, or on PostgreSQL, for a batch
+ * without uploads, the pool (Store.sendTransaction says why).
  */
 export interface SendPath {
   /** What checking and deduplicating a batch of sends needs to know, for every key of it. */
@@ -13,7 +14,8 @@ export interface SendPath {
   /**
    * Stores new rows whose `seq` is still their place among the batch's new rows in their chat
    * (1, 2, …) and bumps each chat's `last_seq` by its count, in this transaction: every row
-   * leaves with its real seq, its chat's old last_seq plus its place.
+   * leaves with its real seq, its chat's old last_seq plus its place. Atomic by itself: one
+   * statement on PostgreSQL, and SQLite's runs only in a transaction.
    */
   appendNumbered(trx: Db, rows: MessageRow[]): Promise<void>;
 }

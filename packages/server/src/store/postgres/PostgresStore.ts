@@ -24,12 +24,16 @@ export async function openPostgresStore(databaseUrl: string, log: Logger, poolSi
   // A database still starting up (or restarting) is waited for, with a log line per try left to the caller.
   await withRetry(() => migrateToLatest(db as Kysely<unknown>), isConnectionError, 30, 200);
 
+  // Two nodes bumping the same chats' counters can deadlock; PostgreSQL aborts one, which reruns.
+  const rerunOnConflict = <T>(fn: () => Promise<T>) => withRetry(fn, isTransientConflict, 5, 5);
+  const transaction: Store['transaction'] = (fn) => rerunOnConflict(() => db.transaction().execute(fn));
+
   return {
     kind: 'postgres',
     ...postgresSendPath,
     db,
-    // Two nodes bumping the same chats' counters can deadlock; PostgreSQL aborts one, which reruns.
-    transaction: (fn) => withRetry(() => db.transaction().execute(fn), isTransientConflict, 5, 5),
+    transaction,
+    sendTransaction: (keys, fn) => (keys.mediaIds.length > 0 ? transaction(fn) : rerunOnConflict(() => fn(db))),
     // The GIN index over to_tsvector(content) is kept by PostgreSQL itself.
     searchCaughtUp: async () => {},
     close: () => db.destroy(),

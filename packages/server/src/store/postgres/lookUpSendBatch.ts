@@ -19,9 +19,10 @@ const column = <T>(keys: T[][], i: number) => keys.map((k) => k[i]);
  * into a join: a join lets the planner pick a hash join over a sequential scan of `messages`
  * (it did, for a few hundred keys and some 40,000 rows: 23 ms) instead of one index probe per key.
  *
- * The uploads a batch sends are locked FOR KEY SHARE until its commit: the media sweep deletes
- * an upload only once no message holds it, and without the lock it could delete one this batch
- * is about to store a message with (removeUnreferencedUploads says how it waits).
+ * The uploads a batch sends are locked FOR KEY SHARE until its commit (such a batch runs in a
+ * transaction: Store.sendTransaction): the media sweep deletes an upload only once no message
+ * holds it, and without the lock it could delete one this batch is about to store a message with
+ * (removeUnreferencedUploads says how it waits).
  */
 export async function lookUpSendBatch(trx: Db, keys: SendBatchKeys): Promise<SendBatchFound> {
   const { chatIds, clientMsgIds: deduped, replyTargets: replies, mediaIds } = keys;

@@ -40,15 +40,18 @@ export async function openSqliteStore(dataDir: string, log: Logger): Promise<Sto
   const checkpointer = new Checkpointer(file.name, CHECKPOINT_EVERY_MS, (message) => log.warn({ err: message }, 'background checkpoint failed'));
   const searchIndexer = new SearchIndexer(db);
 
+  const transaction: Store['transaction'] = async (fn) => {
+    const result = await db.transaction().execute(fn);
+    await dialect.flushed();
+    return result;
+  };
+
   return {
     kind: 'sqlite',
     ...sqliteSendPath,
     db,
-    transaction: async (fn) => {
-      const result = await db.transaction().execute(fn);
-      await dialect.flushed();
-      return result;
-    },
+    transaction,
+    sendTransaction: (_keys, fn) => transaction(fn),
     searchCaughtUp: () => searchIndexer.caughtUp(),
     close: async () => {
       await searchIndexer.idle();
