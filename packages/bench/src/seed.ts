@@ -21,6 +21,7 @@ export interface SeededUser {
 const ROWS_PER_INSERT = 500;
 // Nobody logs in as a seeded user (the bench mints their access tokens), so no argon2 hash is needed.
 const NO_PASSWORD = '$seeded$no-login';
+const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
 
 /**
  * The store of the server build under test (`serverDir`, normally packages/server), so the
@@ -55,6 +56,16 @@ export async function seedUsers(store: Store, count: number, prefix: string): Pr
     store.db
       .insertInto('devices')
       .values(chunk.map((u) => ({ id: u.deviceId, user_id: u.userId, name: 'bench', created_at: now, last_seen_at: now })))
+      .execute(),
+  );
+  // A session as a login leaves one. A device without an unexpired refresh token is dead to the
+  // server's sweep (accounts/sweepDeadSessions), which revokes it and closes its sockets: it ran
+  // at a random moment of each process's first hour and emptied a step now and then.
+  const expiresAt = now + SESSION_TTL_MS;
+  await insertChunked(users, (chunk) =>
+    store.db
+      .insertInto('refresh_tokens')
+      .values(chunk.map((u) => ({ token_hash: crypto.randomBytes(32).toString('hex'), device_id: u.deviceId, expires_at: expiresAt, used_at: null, parent_hash: null })))
       .execute(),
   );
   return users;

@@ -20,7 +20,9 @@ const out = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
 afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
 
 test(`--quick runs every scenario against Parley (${backend}) and the Socket.IO relay, and reports them`, async () => {
-  const bench = startProc('bench --quick', process.execPath, [CLI, '--quick', '--backends', backend, '--peers', 'socketio', '--out', out], {});
+  // The servers inherit the bench's environment: their periodic sweeps run every second, so that a
+  // seeded session they would take for dead is revoked mid-run, not once an hour.
+  const bench = startProc('bench --quick', process.execPath, [CLI, '--quick', '--backends', backend, '--peers', 'socketio', '--out', out], { SWEEP_INTERVAL_SEC: '1' });
   const timer = setTimeout(() => void bench.stop(1000), 200_000);
   const code = await bench.exited;
   clearTimeout(timer);
