@@ -30,10 +30,11 @@ export function storeSends(store: Store, requests: SendRequest[]): Promise<SendO
 }
 
 /**
- * Stores a batch of sends in the caller's transaction, in a fixed number of statements
- * whatever the batch size: look up what the checks need, bump every chat's counter once,
- * insert all. A send failing a check fails alone. `seq` comes from the chat's counter row
- * updated in this same transaction, so seqs are gapless and every reader sees one order.
+ * Stores a batch of sends through `db` (the batch's transaction, or the pool where
+ * Store.sendTransaction says so), in a fixed number of statements whatever the batch size: look
+ * up what the checks need, bump every chat's counter once, insert all. A send failing a check
+ * fails alone. `seq` comes from the chat's counter row, bumped in the same atomic write as the
+ * inserts, so seqs are gapless and every reader sees one order.
  */
 export async function appendMessages(path: SendPath, db: Db, requests: SendRequest[], keys = sendBatchKeys(requests)): Promise<SendOutcome[]> {
   const found = await path.lookUpSendBatch(db, keys);
