@@ -63,7 +63,7 @@ export class LoadGenerator {
 
   static start(workers: number, sourceAddresses: string[]): LoadGenerator {
     const children = Array.from({ length: workers }, () => {
-      const child = fork(WORKER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+      const child = fork(WORKER, [], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
       // A worker would exit on its own once the IPC channel closes, but not before Ctrl-C returns.
       onExitCleanup(() => child.kill('SIGKILL'));
       return new Worker(child);
