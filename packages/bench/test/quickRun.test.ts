@@ -42,6 +42,9 @@ test(`--quick runs every scenario against Parley (${backend}) and the Socket.IO 
     expect(connections[`${key}.held`], key).toBe(file.options.scale.connections);
     expect(connections[`${key}.rssPerConnKiB`], key).toBeGreaterThan(0);
   }
+  // Read from Parley's /metrics: a positive delay, and no figure for targets without one.
+  expect(connections[`${parley}.holdLagMaxMs`]).toBeGreaterThan(0);
+  expect(connections['ws-echo.holdLagMaxMs']).toBeUndefined();
 
   // Every step of the ramp: everything sent on schedule, delivered (and acked by Parley) by the
   // bench's own measure of a step that held (≥ 99%: other test files share these cores), no errors.

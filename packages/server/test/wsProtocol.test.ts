@@ -177,6 +177,25 @@ describe('protecting the server', () => {
     await beating.close();
   });
 
+  it('pings its sockets in slices spread over the heartbeat interval, not all at once', async () => {
+    const intervalMs = 1000;
+    const beating = await startServer({ HEARTBEAT_INTERVAL_MS: String(intervalMs) });
+    const user = await registerUser(beating.baseUrl);
+    const sockets: TestSocket[] = [];
+    const firstPing: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const socket = await TestSocket.connect(beating.wsUrl, user.accessToken);
+      socket.ws.once('ping', () => (firstPing[i] = performance.now()));
+      sockets.push(socket);
+    }
+    await new Promise((r) => setTimeout(r, intervalMs * 1.5));
+    expect(firstPing.filter((t) => t !== undefined)).toHaveLength(20);
+    // All at once, the first pings land within a few ms of each other; in slices, across the interval.
+    expect(Math.max(...firstPing) - Math.min(...firstPing)).toBeGreaterThan(intervalMs * 0.4);
+    for (const socket of sockets) socket.close();
+    await beating.close();
+  });
+
   it('disconnects a consumer that stops reading instead of buffering without bound', async () => {
     const tight = await startServer({ MAX_BUFFERED_BYTES: '65536' });
     const [sender, reader] = [await registerUser(tight.baseUrl), await registerUser(tight.baseUrl)];

@@ -39,11 +39,11 @@ export function markdownReport(file: RunFile): string {
     out.push(
       '### Idle connections',
       table(
-        ['target', 'held', 'RSS/conn KiB', 'vs ws echo', ...peers.map((p) => `vs ${label(p)}`), `goal ≤ 1.2× echo`],
+        ['target', 'held', 'RSS/conn KiB', 'vs ws echo', ...peers.map((p) => `vs ${label(p)}`), `goal ≤ 1.2× echo`, 'event-loop lag max ms'],
         conn.map((k) => {
           const rss = median(`connections.${k}.rssPerConnKiB`) ?? NaN;
           const isParley = k.startsWith('parley-');
-          return [label(k), cell(`connections.${k}.held`), cell(`connections.${k}.rssPerConnKiB`), ratio(rss, echo), ...peers.map((p) => (isParley ? ratio(rss, median(`connections.${p}.rssPerConnKiB`) ?? NaN) : '')), isParley ? met(rss <= 1.2 * echo) : ''];
+          return [label(k), cell(`connections.${k}.held`), cell(`connections.${k}.rssPerConnKiB`), ratio(rss, echo), ...peers.map((p) => (isParley ? ratio(rss, median(`connections.${p}.rssPerConnKiB`) ?? NaN) : '')), isParley ? met(rss <= 1.2 * echo) : '', isParley ? cell(`connections.${k}.holdLagMaxMs`) : ''];
         }),
       ),
     );

@@ -15,7 +15,12 @@ interface Held {
   rssBeforeMiB: number;
   rssAfterMiB: number;
   rssPerConnKiB: number;
+  /** Parley: the longest its event loop was held up while it held every connection (largest over nodes). */
+  holdLagMaxMs?: number;
 }
+
+/** prom-client's event-loop delay monitor, reset each time /metrics is read. */
+const LAG_MAX = 'parley_nodejs_eventloop_lag_max_seconds';
 
 /** Share of the connections opened first; memory is measured between it and the full count. */
 const FIRST_SHARE = 0.1;
@@ -38,7 +43,9 @@ async function hold(ctx: RunContext, target: Target, n: number): Promise<Held> {
   const heldFirst = (await ctx.generator.count()).open;
   const b = await ctx.generator.open(specs.slice(first), (i) => i, 200);
   const openSec = (Date.now() - started) / 1000 - scale.connectionsHoldMs / 2000;
+  await target.scrape?.([LAG_MAX]);
   const rssAfter = await settledRssKiB(target, scale.connectionsHoldMs);
+  const lag = await target.scrape?.([LAG_MAX], 'max');
   const { open } = await ctx.generator.count();
   await ctx.generator.closeAll();
   const failed = a.failed + b.failed;
@@ -57,6 +64,7 @@ async function hold(ctx: RunContext, target: Target, n: number): Promise<Held> {
     rssBeforeMiB: round(rssIdle / 1024),
     rssAfterMiB: round(rssAfter / 1024),
     rssPerConnKiB: round((rssAfter - rssFirst) / Math.max(1, open - heldFirst), 2),
+    holdLagMaxMs: lag ? round(lag[LAG_MAX]! * 1000, 1) : undefined,
   };
 }
 
@@ -99,6 +107,7 @@ export async function connectionsScenario(ctx: RunContext): Promise<ScenarioResu
   for (const h of all) {
     figures[`${h.key}.held`] = h.held;
     figures[`${h.key}.rssPerConnKiB`] = h.rssPerConnKiB;
+    if (h.holdLagMaxMs !== undefined) figures[`${h.key}.holdLagMaxMs`] = h.holdLagMaxMs;
   }
   const peerHeaders = peers.map((p) => `RSS/conn vs ${p.key}`);
   return {
@@ -108,7 +117,7 @@ export async function connectionsScenario(ctx: RunContext): Promise<ScenarioResu
     tables: [
       {
         title: `Idle authenticated connections (${n} requested per target, held ${ctx.options.scale.connectionsHoldMs / 1000} s)`,
-        headers: ['target', 'processes', 'held', 'failed', 'opened/s', 'RSS before MiB', 'RSS after MiB', 'RSS/conn KiB', 'vs ws echo', ...peerHeaders],
+        headers: ['target', 'processes', 'held', 'failed', 'opened/s', 'RSS before MiB', 'RSS after MiB', 'RSS/conn KiB', 'vs ws echo', ...peerHeaders, 'event-loop lag max ms'],
         rows: all.map((h) => [
           h.label,
           h.nodes,
@@ -120,10 +129,12 @@ export async function connectionsScenario(ctx: RunContext): Promise<ScenarioResu
           h.rssPerConnKiB,
           h === echo ? '1×' : ratio(h.rssPerConnKiB, echo.rssPerConnKiB),
           ...peers.map((p) => (parley.includes(h) ? ratio(h.rssPerConnKiB, p.rssPerConnKiB) : '')),
+          h.holdLagMaxMs ?? '',
         ]),
         notes: [
           'RSS before = idle server; RSS/conn = growth of RSS from 10% to 100% of the connections (each the least of readings every 250 ms over a hold, so not a moment before a pending collection) per added connection, summed over a cluster\'s processes.',
           'Goal: Parley within 1.2× of the bare ws echo server, up to the file-descriptor limit.',
+          `Event-loop lag max = Parley's longest event-loop delay over the hold, heartbeats included (its ${LAG_MAX}).`,
         ],
       },
     ],

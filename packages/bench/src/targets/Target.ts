@@ -27,8 +27,8 @@ export interface Target {
   /** Where clients connect; several for a cluster (clients are spread round-robin). */
   urls: string[];
   procs: Proc[];
-  /** Sums of Prometheus counters over the target's nodes (Parley's /metrics), by metric name. */
-  scrape?(names: string[]): Promise<Record<string, number>>;
+  /** Prometheus figures (Parley's /metrics) by metric name: summed over the target's nodes, or their largest. */
+  scrape?(names: string[], combine?: 'sum' | 'max'): Promise<Record<string, number>>;
   /** Processes the target needs besides its own (PostgreSQL, Redis); their CPU is reported apart. */
   supportPids?(): number[];
   /** `count` users who can connect. */

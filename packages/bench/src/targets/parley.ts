@@ -99,16 +99,17 @@ export async function startParley(backend: Backend, services: Services | undefin
     urls: baseUrls.map((u) => `${u.replace('http', 'ws')}/api/v1/ws/chat`),
     baseUrls,
     procs,
-    async scrape(names) {
-      const sums: Record<string, number> = Object.fromEntries(names.map((n) => [n, 0]));
+    async scrape(names, combine = 'sum') {
+      const figures: Record<string, number> = Object.fromEntries(names.map((n) => [n, 0]));
       for (const base of baseUrls) {
         const text = await (await fetch(`${base}/metrics`)).text();
         for (const line of text.split('\n')) {
           const [name, value] = line.split(' ');
-          if (name && name in sums) sums[name]! += Number(value);
+          if (!name || !(name in figures)) continue;
+          figures[name] = combine === 'sum' ? figures[name]! + Number(value) : Math.max(figures[name]!, Number(value));
         }
       }
-      return sums;
+      return figures;
     },
     supportPids: services && backend !== 'embedded' ? () => services.pids() : undefined,
     store,

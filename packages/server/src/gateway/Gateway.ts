@@ -6,6 +6,7 @@ import { AppError } from '../errors.js';
 import type { Context } from '../context.js';
 import type { MessageWriter } from '../messages/MessageWriter.js';
 import { Connection } from './Connection.js';
+import { Heartbeat } from './Heartbeat.js';
 import type { ConnectionRegistry } from './ConnectionRegistry.js';
 import { WebSocketSink } from './WebSocketSink.js';
 import { checkFrame, refOf } from './checkFrame.js';
@@ -16,18 +17,16 @@ export const WS_PATH = '/api/v1/ws/chat';
 /** This node's WebSocket connections: accepting, authenticating, frames in, heartbeat. Fan-out is the registry's. */
 export class Gateway {
   private readonly wss: WebSocketServer;
-  /** Every socket, authenticated or not. */
-  private readonly all = new Map<Connection, WebSocket>();
+  /** Every socket, authenticated or not, and their heartbeat. */
+  private readonly sockets: Heartbeat;
   private readonly deps: GatewayDeps;
-  private readonly heartbeat: NodeJS.Timeout;
   private nextId = 1;
 
   constructor(private readonly ctx: Context, writer: MessageWriter, private readonly registry: ConnectionRegistry) {
-    // `all` tracks the sockets; ws's own client set would be a second entry per connection.
+    // `sockets` tracks them; ws's own client set would be a second entry per connection.
     this.wss = new WebSocketServer({ noServer: true, maxPayload: ctx.config.maxFrameBytes, perMessageDeflate: false, clientTracking: false });
     this.deps = { ctx, writer, register: (conn) => void registry.add(conn) };
-    this.heartbeat = setInterval(() => this.beat(), ctx.config.heartbeatIntervalMs);
-    this.heartbeat.unref();
+    this.sockets = new Heartbeat(ctx.config.heartbeatIntervalMs);
   }
 
   attach(server: Server): void {
@@ -41,19 +40,19 @@ export class Gateway {
   }
 
   get connectionCount(): number {
-    return this.all.size;
+    return this.sockets.size;
   }
 
   /** Tells every client to reconnect (elsewhere) and stops the heartbeat. */
   async close(): Promise<void> {
-    clearInterval(this.heartbeat);
-    for (const conn of this.all.keys()) conn.close(CLOSE.restarting, 'server restarting');
+    this.sockets.stop();
+    for (const conn of this.sockets.connections()) conn.close(CLOSE.restarting, 'server restarting');
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
   private accept(socket: WebSocket, stream: Duplex): void {
     const conn = new Connection(new WebSocketSink(socket, stream), this.nextId++, this.ctx);
-    this.all.set(conn, socket);
+    this.sockets.add(conn, socket);
     let authTimer: NodeJS.Timeout | undefined = setTimeout(() => {
       if (conn.caller) return;
       conn.sendError({ code: 'unauthorized', message: 'no auth frame in time' });
@@ -73,7 +72,7 @@ export class Gateway {
     socket.on('error', (err) => this.ctx.log.debug({ err, conn: conn.id }, 'socket error'));
     socket.on('close', () => {
       clearTimeout(authTimer);
-      this.all.delete(conn);
+      this.sockets.delete(conn);
       this.registry.remove(conn);
     });
   }
@@ -113,17 +112,5 @@ export class Gateway {
       return;
     }
     conn.sendError(error.toBody(), refOf(text));
-  }
-
-  /** A socket that has not answered the previous ping is dead: drop it. */
-  private beat(): void {
-    for (const [conn, socket] of this.all) {
-      if (!conn.alive) {
-        socket.terminate();
-        continue;
-      }
-      conn.alive = false;
-      socket.ping();
-    }
   }
 }
