@@ -47,8 +47,19 @@ function context(options: BenchOptions, generator: LoadGenerator): { ctx: RunCon
   return { ctx, stopServices: async () => void (services && (await (await services).stop())) };
 }
 
+/**
+ * Load-generator processes of their own for each scenario (and the profile): after the
+ * connections scenario the workers' heaps held some 10,000 closed clients each, which the next
+ * scenario's steps paid for in collections.
+ */
+function freshGenerator(ctx: RunContext): void {
+  ctx.generator.stop();
+  ctx.generator = LoadGenerator.start(ctx.options.workers, ctx.options.sourceAddresses);
+}
+
 /** A scenario that fails is reported as such; the others still run. */
 async function runScenario(ctx: RunContext, name: ScenarioName): Promise<ScenarioResult> {
+  freshGenerator(ctx);
   try {
     return await SCENARIO_RUNNERS[name](ctx);
   } catch (err) {
@@ -71,8 +82,7 @@ async function runAll(options: BenchOptions): Promise<void> {
   const runDir = newRunDir(options.outDir);
   const file: RunFile = { startedAt: new Date().toISOString(), machine: describeMachine(), server: describeServer(options.serverDir), options, runs: [] };
   console.log(`Parley bench → ${runDir}\nmachine: ${JSON.stringify(file.machine)}\nserver: ${file.server.dir} at ${file.server.commit}`);
-  const generator = LoadGenerator.start(options.workers, options.sourceAddresses);
-  const { ctx, stopServices } = context(options, generator);
+  const { ctx, stopServices } = context(options, LoadGenerator.start(options.workers, options.sourceAddresses));
   const started = Date.now();
   try {
     for (let run = 1; run <= options.runs; run++) {
@@ -88,12 +98,13 @@ async function runAll(options: BenchOptions): Promise<void> {
       }
     }
     if (options.profile) {
+      freshGenerator(ctx);
       const result = await profileDirect(ctx, runDir);
       for (const table of result.tables) console.log(formatTable(table));
       writeJson(path.join(runDir, 'profile.json'), result);
     }
   } finally {
-    generator.stop();
+    ctx.generator.stop();
     await stopServices();
     file.finishedAt = new Date().toISOString();
     file.loadAverageAtEnd = Math.round(os.loadavg()[0]! * 100) / 100;
