@@ -23,7 +23,7 @@ export class Gateway {
   private nextId = 1;
 
   constructor(private readonly ctx: Context, writer: MessageWriter, private readonly registry: ConnectionRegistry) {
-    // `sockets` tracks them; ws's own client set would be a second entry per connection.
+    // `sockets` tracks every socket; ws's own client set would be a second entry per connection.
     this.wss = new WebSocketServer({ noServer: true, maxPayload: ctx.config.maxFrameBytes, perMessageDeflate: false, clientTracking: false });
     this.deps = { ctx, writer, register: (conn) => void registry.add(conn) };
     this.sockets = new Heartbeat(ctx.config.heartbeatIntervalMs);

@@ -9,7 +9,7 @@ const SLICES = 20;
  * of them at once blocked the event loop for every user of the node: ~150 ms at 10,000 sockets
  * on two cores, each ping one socket write (and the pongs one read each right after). A slice
  * is a twentieth of that, every twentieth of the interval. A socket that has not answered its
- * previous ping, one interval ago, is dead and dropped, as before.
+ * previous ping, one interval ago, is dead and dropped.
  */
 export class Heartbeat {
   private readonly slices = Array.from({ length: SLICES }, () => new Map<Connection, WebSocket>());
