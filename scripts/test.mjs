@@ -46,10 +46,15 @@ for (const run of runs) {
 }
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
-for (const line of fs.existsSync(summary) ? fs.readFileSync(summary, 'utf8').trim().split('\n') : []) {
+const failures = [];
+const reports = fs.existsSync(summary) ? fs.readFileSync(summary, 'utf8').trim().split('\n') : [];
+for (const line of reports) {
   const counts = JSON.parse(line);
   for (const key of Object.keys(totals)) totals[key] += counts[key];
+  for (const failure of counts.failures) failures.push(`[${counts.backend}] ${failure}`);
 }
+// Repeated here, at the very end, because a CI log is often cut to its tail.
+for (const failure of failures) console.log(`FAILED ${failure}`);
 if (failedRuns > 0 && totals.failed === 0) totals.failed = failedRuns; // a run that died before reporting
 console.log(`\nTotal: ${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
 process.exit(failedRuns > 0 ? 1 : 0);
