@@ -70,10 +70,15 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
     if (opening.focus) scroller.current?.focus({ preventScroll: true });
   }, [opening]);
 
-  // Joining the live end puts everything loaded below the window at once: not new messages to follow.
-  const wasDetached = useRef(detached);
-  const follow = !detached && !wasDetached.current;
-  useEffect(() => void (wasDetached.current = detached));
+  // Joining the live end puts everything loaded below the window at once: not new messages to
+  // follow. Only rows added after the join are, judged by the row count and not by which render
+  // Virtuoso happens to ask in (it may ask after the join's render, once the new rows are measured).
+  const rowCount = useRef(rows.length);
+  rowCount.current = rows.length;
+  const joinedAt = useRef(detached ? Infinity : 0);
+  if (detached) joinedAt.current = Infinity;
+  else if (joinedAt.current === Infinity) joinedAt.current = rows.length;
+  const followOutput = useCallback((bottom: boolean) => (bottom && rowCount.current > joinedAt.current ? 'auto' : false), []);
 
   // What is on screen at the bottom of the live end is read, as long as the page is visible.
   const newestSeq = messages[messages.length - 1]?.seq ?? 0;
@@ -155,7 +160,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
           initialTopMostItemIndex={opening.at}
           computeItemKey={(_, row) => row.key}
           itemContent={itemContent}
-          followOutput={(bottom) => (bottom && follow ? 'auto' : false)}
+          followOutput={followOutput}
           alignToBottom
           atBottomThreshold={64}
           atBottomStateChange={setAtBottom}
