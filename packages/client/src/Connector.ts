@@ -16,6 +16,8 @@ export interface ConnectorOptions {
   backoff: BackoffOptions;
   heartbeatMs: number;
   connectTimeoutMs: number;
+  /** How long a transport that worked here before must keep failing before the next one is taken. */
+  provenGiveUpMs: number;
   random: () => number;
 }
 
@@ -64,6 +66,8 @@ export class Connector {
   private heard = false;
   /** Attempts in a row that heard nothing, though the server answered plain HTTP. */
   private strikes = 0;
+  /** When the first of those strikes was. */
+  private firstStrikeAt = 0;
   /** Transports that got to `ready` with this client: their failures are more likely a flaky link than a block. */
   private readonly proven = new Set<string>();
   private readonly choice: TransportChoice;
@@ -179,19 +183,26 @@ export class Connector {
    * is down: keep the transport and try the next server. If it does, something on the way
    * blocks this transport: take the next one, at once when the attempt was refused, or timed
    * out on a transport that never worked here; after two in a row when it just failed (a link
-   * dropped while connecting is no block); and after `PROVEN_STRIKES` in a row, refusals aside,
-   * for a transport that worked before: on a flaky network it would otherwise slide down to
-   * long polling.
+   * dropped while connecting is no block); and, refusals aside, for a transport that worked
+   * before only after `PROVEN_STRIKES` in a row spanning `provenGiveUpMs`: on a flaky network
+   * that drops links every few hundred ms, five quick failures in a row happen now and then, and
+   * the client would slide down to long polling; there a link gets through again long before.
    */
   private async blocked(generation: number, failure: AttemptFailure): Promise<void> {
     this.setState('reconnecting');
     const reachable = this.options.transports.length > 1 && (await this.hooks.reachable(this.url));
     if (generation !== this.generation || this.state === 'offline') return;
-    const needed = failure === 'refused' ? 1 : this.proven.has(this.choice.name) ? PROVEN_STRIKES : failure === 'timeout' ? 1 : 2;
-    if (!reachable) this.strikes = 0;
-    else if (++this.strikes >= needed) this.strikes = 0;
-    else return this.retry(false);
-    this.retry(!reachable || this.choice.blocked());
+    if (!reachable) {
+      this.strikes = 0;
+      return this.retry(true);
+    }
+    const proven = failure !== 'refused' && this.proven.has(this.choice.name);
+    const needed = failure === 'refused' ? 1 : proven ? PROVEN_STRIKES : failure === 'timeout' ? 1 : 2;
+    if (this.strikes++ === 0) this.firstStrikeAt = Date.now();
+    const longEnough = !proven || Date.now() - this.firstStrikeAt >= this.options.provenGiveUpMs;
+    if (this.strikes < needed || !longEnough) return this.retry(false);
+    this.strikes = 0;
+    this.retry(this.choice.blocked());
   }
 
   private retry(failover: boolean): void {

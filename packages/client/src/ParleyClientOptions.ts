@@ -32,6 +32,12 @@ export interface ParleyClientOptions {
   heartbeatMs?: number;
   /** Time for one connection attempt to reach `ready`. Default 10 000. */
   connectTimeoutMs?: number;
+  /**
+   * How long a transport that worked here before must keep failing, every attempt dropped or
+   * timed out before the server said a word, before the client takes the next one (an HTTP
+   * refusal moves on at once). On a flaky network a dropped link is no block. Default 15 000.
+   */
+  transportGiveUpMs?: number;
   /** Reconnect delays. Default base 500 ms, cap 30 s. */
   backoff?: Partial<BackoffOptions>;
   /** Mark every message handed to the app as delivered. Default true. */
@@ -49,8 +55,9 @@ export function withDefaults(options: ParleyClientOptions): { connector: Connect
   const backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
   const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
   const upgradeMs = options.transportUpgradeMs ?? 300_000;
+  const provenGiveUpMs = options.transportGiveUpMs ?? 15_000;
   return {
-    connector: { urls, transports, upgradeMs, backoff, heartbeatMs, connectTimeoutMs, random: Math.random },
+    connector: { urls, transports, upgradeMs, backoff, heartbeatMs, connectTimeoutMs, provenGiveUpMs, random: Math.random },
     delivery: { autoDeliver: options.autoDeliver ?? true, maxInFlight: options.maxInFlight ?? 100, syncTimeoutMs: Math.max(10_000, 2 * heartbeatMs) },
   };
 }

@@ -242,6 +242,26 @@ describe('choosing a transport', () => {
     expect(new Set(tried)).toEqual(new Set(['websocket']));
   });
 
+  it('leaves a WebSocket that worked before only once it has kept failing for transportGiveUpMs, not after a few dropped attempts', async () => {
+    const alice = await registerUser(server.baseUrl, 'a');
+    const p = await proxy();
+    const a = clientFor(alice, p.baseUrl, { backoff: { baseMs: 20, maxMs: 40 }, transportGiveUpMs: 1500 });
+    await a.client.connect();
+    expect(a.client.transport).toBe('websocket');
+
+    p.resetWebSockets = true;
+    p.dropAll();
+    const lost = Date.now();
+    // Every attempt is reset before the server says a word, many more than five in a row.
+    await expect.poll(() => p.seen.upgradesReset, { timeout: 5000 }).toBeGreaterThan(8);
+    expect(a.client.transport).toBe('websocket');
+    expect(a.transports).toEqual(['websocket']);
+
+    await expect.poll(() => a.client.transport, { timeout: 10_000 }).toBe('sse');
+    expect(Date.now() - lost).toBeGreaterThanOrEqual(1500);
+    expect(a.transports).toEqual(['websocket', 'sse']);
+  });
+
   it('moves back up to the WebSocket in the background once it gets through, and keeps delivering exactly once', async () => {
     const [alice, bob] = await Promise.all([registerUser(server.baseUrl, 'a'), registerUser(server.baseUrl, 'b')]);
     const chatId = await openPrivateChat(server.baseUrl, alice, bob);

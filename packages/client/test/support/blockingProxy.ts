@@ -9,9 +9,11 @@ import net from 'node:net';
  */
 export class BlockingProxy {
   blockWebSockets = false;
+  /** Resets every Upgrade request's connection at once: the client hears nothing, as on a link that keeps dropping. */
+  resetWebSockets = false;
   blockEventStreams = false;
   /** What got through and what was refused, by kind. */
-  readonly seen = { upgrades: 0, upgradesRefused: 0, eventStreams: 0, eventStreamsRefused: 0, requests: 0 };
+  readonly seen = { upgrades: 0, upgradesRefused: 0, upgradesReset: 0, eventStreams: 0, eventStreamsRefused: 0, requests: 0 };
   private readonly sockets = new Set<net.Socket>();
 
   private constructor(private readonly server: http.Server, readonly port: number, private readonly target: { host: string; port: number }) {}
@@ -75,6 +77,11 @@ export class BlockingProxy {
     if (this.blockWebSockets) {
       this.seen.upgradesRefused++;
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    if (this.resetWebSockets) {
+      this.seen.upgradesReset++;
+      socket.resetAndDestroy();
       return;
     }
     const upstream = net.connect(this.target.port, this.target.host, () => {
