@@ -61,7 +61,9 @@ const QUICK: Scale = {
   heartbeatMs: 1000,
   directRates: [500, 1000, 2000],
   directStepMs: 1000,
-  directDrainMs: 500,
+  // On a machine busy with other work (the test suite runs this beside other files), a relay's
+  // frames came in up to a second late: in 500 ms, 8% of a step were counted undelivered.
+  directDrainMs: 1500,
   directWarmUpMs: 500,
   directMinPairs: 20,
   groupSizes: [250],

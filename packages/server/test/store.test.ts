@@ -242,12 +242,13 @@ describe('SQLite store', () => {
     const text = 'x'.repeat(2000);
     // About 120 MB of pages through the WAL: far past the writer's 4,000-page (16 MB) checkpoint mark.
     // The WAL restarts only after a checkpoint that caught up, which races the next commit: its
-    // high-water mark varies between runs, but a WAL that never restarts would hold all 120 MB.
+    // high-water mark varies between runs (up to ~50 MB with the suite's other files on the same
+    // cores, whose load slows the checkpointer's thread), but a WAL that never restarts would hold all 120 MB.
     for (let i = 0; i < 120; i++) {
       await storeSends(store, Array.from({ length: 500 }, (_, j) => send(chatId, 'w1', `${text} ${i}.${j}`)));
     }
     const walBytes = fs.statSync(path.join(dir, 'parley.db-wal')).size;
-    expect(walBytes).toBeLessThan(48 * 1024 * 1024);
+    expect(walBytes).toBeLessThan(80 * 1024 * 1024);
     const chat = await store.db.selectFrom('chats').select('last_seq').where('id', '=', chatId).executeTakeFirstOrThrow();
     expect(Number(chat.last_seq)).toBe(60_000);
   });

@@ -20,6 +20,7 @@ export class Heartbeat<C extends Beating = Connection> {
   private readonly slices = Array.from({ length: SLICES }, () => new Map<C, WebSocket>());
   private readonly timer: NodeJS.Timeout;
   private next = 0;
+  private stopped = false;
 
   constructor(intervalMs: number, private readonly pingsPerTurn = PINGS_PER_TURN) {
     this.timer = setInterval(() => this.beat(), intervalMs / SLICES);
@@ -46,6 +47,7 @@ export class Heartbeat<C extends Beating = Connection> {
   }
 
   stop(): void {
+    this.stopped = true;
     clearInterval(this.timer);
   }
 
@@ -72,6 +74,9 @@ export class Heartbeat<C extends Beating = Connection> {
       conn.alive = false;
       socket.ping();
     }
-    setImmediate(() => this.ping(sockets));
+    // A node shutting down closes its sockets right after stop(): no more pings for them.
+    setImmediate(() => {
+      if (!this.stopped) this.ping(sockets);
+    });
   }
 }
