@@ -6,6 +6,8 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl?: string;
+  /** The message path's statements as named prepared statements (PostgreSQL). */
+  databasePreparedStatements: boolean;
   redisUrl?: string;
   /** Namespaces this deployment's Redis keys and channels; every node of one deployment shares it. */
   redisPrefix: string;
@@ -138,6 +140,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: env.HOST || '127.0.0.1',
     dataDir: path.resolve(env.DATA_DIR || './data'),
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    databasePreparedStatements: bool(env, 'DATABASE_PREPARED_STATEMENTS', true),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     redisPrefix: env.REDIS_PREFIX || 'parley',
     logLevel: env.LOG_LEVEL || 'info',

@@ -9,7 +9,7 @@ const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 describe('configuration', () => {
   it('has defaults that run on a laptop', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', maxGroupMembers: 1024, accessTokenTtlSec: 900 });
+    expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', maxGroupMembers: 1024, accessTokenTtlSec: 900, databasePreparedStatements: true });
     expect(config.dataDir).toMatch(/data$/);
   });
 
@@ -18,6 +18,7 @@ describe('configuration', () => {
     [{ PORT: '70000' }, 'PORT must be an integer from 0 to 65535'],
     [{ TOKEN_SECRET: 'short' }, 'TOKEN_SECRET must be at least 32 characters'],
     [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY must be true or false'],
+    [{ DATABASE_PREPARED_STATEMENTS: 'off' }, 'DATABASE_PREPARED_STATEMENTS must be true or false'],
     [{ DATABASE_URL: 'mysql://localhost/parley' }, 'DATABASE_URL must start with postgres:// or postgresql://'],
     [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL is not a URL'],
     [{ REDIS_URL: 'http://localhost:6379' }, 'REDIS_URL must start with redis:// or rediss://'],

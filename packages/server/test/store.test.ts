@@ -192,6 +192,25 @@ describe('PostgreSQL store', () => {
     const chat = await nodeB.db.selectFrom('chats').select('last_seq').where('id', '=', chatId).executeTakeFirstOrThrow();
     expect(Number(chat.last_seq)).toBe(1);
   });
+
+  it.each([
+    [true, [['append', 3], ['lookup', 3]]],
+    [false, []],
+  ])('with preparedStatements %s, prepares the message path\'s statements once per connection whatever the batch, and nothing else', async (preparedStatements, prepared) => {
+    // One connection, so every statement below runs in the session pg_prepared_statements shows.
+    const store = await openPostgresStore((await clusterEnv(tempDir())).DATABASE_URL!, log, { poolSize: 1, preparedStatements });
+    opened.push(store);
+    const chatId = await seedChat(store, ['p1', 'p2']);
+    for (const size of [1, 3, 7]) {
+      const outcomes = await storeSends(store, Array.from({ length: size }, (_, i) => send(chatId, 'p1', `m${i}`, `k${size}.${i}`)));
+      expect(outcomes.every((o) => o.ok)).toBe(true);
+    }
+    const { rows } = await sql<{ statement: string; calls: number }>`SELECT statement, generic_plans + custom_plans AS calls FROM pg_prepared_statements`.execute(store.db);
+    // The lookup (chats and clientMsgIds: one text whatever the count) and the append, three batches each.
+    expect(rows.map((r) => [r.statement.includes('INSERT INTO messages') ? 'append' : 'lookup', Number(r.calls)]).sort()).toEqual(prepared);
+    const chat = await store.db.selectFrom('chats').select('last_seq').where('id', '=', chatId).executeTakeFirstOrThrow();
+    expect(Number(chat.last_seq)).toBe(11);
+  });
 });
 
 describe('SQLite store', () => {

@@ -56,7 +56,7 @@ export class DeviceChecks {
 
   /**
    * Each device's user. The id list is padded to a power of two with its last id, so the
-   * statement has one of ten texts and stays prepared (SQLite's statement cache, PostgreSQL's plans).
+   * statement has one of ten texts and stays in SQLite's statement cache (PostgreSQL parses it each time).
    */
   private async ownersOf(deviceIds: string[]): Promise<Map<string, string>> {
     const size = 2 ** Math.ceil(Math.log2(deviceIds.length));

@@ -6,6 +6,6 @@ import { openPostgresStore } from './postgres/PostgresStore.js';
 
 /** DATABASE_URL selects PostgreSQL; otherwise the embedded SQLite file under DATA_DIR. */
 export async function openStore(config: Config, log: Logger): Promise<Store> {
-  if (config.databaseUrl) return openPostgresStore(config.databaseUrl, log);
+  if (config.databaseUrl) return openPostgresStore(config.databaseUrl, log, { preparedStatements: config.databasePreparedStatements });
   return openSqliteStore(config.dataDir, log);
 }

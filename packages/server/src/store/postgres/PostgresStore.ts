@@ -5,6 +5,7 @@ import type { Database } from '../schema.js';
 import type { Store } from '../Store.js';
 import { migrateToLatest } from '../migrate.js';
 import { postgresSendPath } from './postgresSendPath.js';
+import { PreparingClient } from './PreparingClient.js';
 import { isConnectionError, isTransientConflict, withRetry } from '../withRetry.js';
 
 // int8 (bigint) and numeric counts come back as strings by default; every such value here
@@ -15,8 +16,15 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
  * PostgreSQL for deployments with several server processes. A commit returns only after the
  * WAL is flushed (synchronous_commit on, the server default), so an acked message is durable.
  */
-export async function openPostgresStore(databaseUrl: string, log: Logger, poolSize = 10): Promise<Store> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
+export interface PostgresStoreOptions {
+  poolSize?: number;
+  /** Off for a pooler that cannot carry named statements (PgBouncer before 1.21 in transaction mode). */
+  preparedStatements?: boolean;
+}
+
+export async function openPostgresStore(databaseUrl: string, log: Logger, options: PostgresStoreOptions = {}): Promise<Store> {
+  const { poolSize = 10, preparedStatements = true } = options;
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, ...(preparedStatements && { Client: PreparingClient }) });
   // An idle client losing its connection (database restart) must not crash the process;
   // the pool opens a fresh one for the next query.
   pool.on('error', (err) => log.warn({ err: err.message }, 'postgres connection lost; reconnecting on next use'));

@@ -2,6 +2,7 @@ import { CompiledQuery } from 'kysely';
 import type { Db } from '../Store.js';
 import type { MessageRow } from '../schema.js';
 import { MESSAGE_COLUMNS as COLUMNS } from '../SendPath.js';
+import { PREPARE } from './PreparingClient.js';
 
 /** Each column's type, for the array parameter that carries it. */
 const TYPES: Record<(typeof COLUMNS)[number], string> = {
@@ -11,7 +12,7 @@ const TYPES: Record<(typeof COLUMNS)[number], string> = {
 };
 
 const FIELDS = COLUMNS.map((c) => (c === 'seq' ? 'b.base + r.seq' : `r.${c}`));
-const APPEND = `WITH bumped AS (
+const APPEND = `${PREPARE}WITH bumped AS (
     UPDATE chats c SET last_seq = c.last_seq + n.count
     FROM unnest($1::text[], $2::bigint[]) AS n(chat_id, count)
     WHERE c.id = n.chat_id

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../Store.js';
 import type { MessageRow } from '../schema.js';
+import { PREPARE } from './PreparingClient.js';
 import { idemKey, replyKey, type SendBatchChat, type SendBatchFound, type SendBatchKeys, type SendBatchMedia } from '../SendPath.js';
 
 interface Found {
@@ -27,7 +28,7 @@ const column = <T>(keys: T[][], i: number) => keys.map((k) => k[i]);
 export async function lookUpSendBatch(trx: Db, keys: SendBatchKeys): Promise<SendBatchFound> {
   const { chatIds, clientMsgIds: deduped, replyTargets: replies, mediaIds } = keys;
   // A part no send needs is left out: parsing and planning it would cost even with no keys.
-  const { rows } = await sql<Found>`SELECT
+  const { rows } = await sql<Found>`${sql.raw(PREPARE)}SELECT
     (SELECT json_agg(json_build_object('id', c.id, 'type', c.type, 'members', c.members,
         'blocked', CASE WHEN c.type = 'private' THEN EXISTS (SELECT 1 FROM contacts x
           WHERE x.owner_id = ANY(c.members) AND x.contact_id = ANY(c.members) AND x.owner_id <> x.contact_id AND x.status = 'blocked') ELSE false END,
