@@ -24,7 +24,7 @@ export interface PostgresStoreOptions {
 
 export async function openPostgresStore(databaseUrl: string, log: Logger, options: PostgresStoreOptions = {}): Promise<Store> {
   const { poolSize = 10, preparedStatements = true } = options;
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, ...(preparedStatements && { Client: PreparingClient }) });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, Client: preparedStatements ? PreparingClient : pg.Client });
   // An idle client losing its connection (database restart) must not crash the process;
   // the pool opens a fresh one for the next query.
   pool.on('error', (err) => log.warn({ err: err.message }, 'postgres connection lost; reconnecting on next use'));
