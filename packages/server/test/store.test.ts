@@ -8,6 +8,8 @@ import { openSqliteStore } from '../src/store/sqlite/SqliteStore.js';
 import { DurableSqliteDialect } from '../src/store/sqlite/DurableSqliteDialect.js';
 import { openPostgresStore } from '../src/store/postgres/PostgresStore.js';
 import { appendMessages, storeSends, type SendRequest } from '../src/messages/appendMessages.js';
+import { applyReceipts } from '../src/receipts/applyReceipts.js';
+import { pairKey } from '../src/store/ReceiptPath.js';
 import { isUniqueViolation } from '../src/store/errors.js';
 import { withRetry } from '../src/store/withRetry.js';
 import type { Store } from '../src/store/Store.js';
@@ -151,6 +153,36 @@ describe.each(Object.keys(adapters))('Store contract: %s', (kind) => {
     const outcomes = await storeSends(store, [send(chatId, 'd1', 'ok'), send(chatId, 'stranger', 'no'), send('nope', 'd1', 'no'), send(chatId, 'd2', 'ok too')]);
     expect(outcomes.map((o) => (o.ok ? o.row.seq : o.error.code))).toEqual([1, 'forbidden', 'not_found', 2]);
   });
+
+  it('raises receipt cursors forward only, reports them before and after with the unread count, and logs ranges only where detailed', async () => {
+    const store = await open();
+    const chatId = await seedChat(store, ['c1', 'c2', 'c3']);
+    await storeSends(store, Array.from({ length: 5 }, (_, i) => send(chatId, 'c1', `m${i}`)));
+    const raise = (raises: Array<[string, number, number, boolean]>) =>
+      store.receiptTransaction((db) => store.raiseReceiptCursors(db, raises.map(([userId, delivered, read, detailed]) => ({ chatId, userId, delivered, read, detailed })), 1_000));
+    const key = (userId: string) => pairKey(chatId, userId);
+
+    const first = await raise([['c2', 3, 2, true], ['c3', 0, 0, true], ['stranger', 5, 5, true]]);
+    expect(first.cursors).toEqual(new Map([
+      [key('c2'), { before: { delivered: 0, read: 0 }, after: { delivered: 3, read: 2 }, unread: 3 }],
+      [key('c3'), { before: { delivered: 0, read: 0 }, after: { delivered: 0, read: 0 }, unread: 5 }],
+    ]));
+    expect([...first.memberIds.keys()]).toEqual([chatId]);
+    expect([...first.memberIds.get(chatId)!].sort()).toEqual(['c1', 'c2', 'c3']);
+
+    const lower = await raise([['c2', 1, 1, true]]);
+    expect(lower.cursors.get(key('c2'))).toEqual({ before: { delivered: 3, read: 2 }, after: { delivered: 3, read: 2 }, unread: 3 });
+    expect(lower.memberIds.size).toBe(0);
+
+    const undetailed = await raise([['c3', 5, 5, false]]);
+    expect(undetailed.cursors.get(key('c3'))).toEqual({ before: { delivered: 0, read: 0 }, after: { delivered: 5, read: 5 }, unread: 0 });
+    expect(undetailed.memberIds.size).toBe(0);
+
+    const log = await store.db.selectFrom('receipt_log').select(['user_id', 'kind', 'from_seq', 'to_seq', 'at']).where('chat_id', '=', chatId).orderBy('kind').execute();
+    expect(log.map((r) => [r.user_id, r.kind, Number(r.from_seq), Number(r.to_seq), Number(r.at)])).toEqual([['c2', 'delivered', 1, 3, 1_000], ['c2', 'read', 1, 2, 1_000]]);
+    const stored = await store.db.selectFrom('chat_members').select(['user_id', 'last_delivered_seq', 'last_read_seq']).where('chat_id', '=', chatId).orderBy('user_id').execute();
+    expect(stored.map((r) => [r.user_id, Number(r.last_delivered_seq), Number(r.last_read_seq)])).toEqual([['c1', 0, 0], ['c2', 3, 2], ['c3', 5, 5]]);
+  });
 });
 
 describe('PostgreSQL store', () => {
@@ -193,21 +225,62 @@ describe('PostgreSQL store', () => {
     expect(Number(chat.last_seq)).toBe(1);
   });
 
+  it('two nodes raising the same members\' cursors at once log ranges that tile 1..n with no overlap, and lose no raise', async () => {
+    const url = (await clusterEnv(tempDir())).DATABASE_URL!;
+    const nodes = [await openPostgresStore(url, log), await openPostgresStore(url, log)];
+    opened.push(...nodes);
+    const readers = ['t2', 't3', 't4', 't5'];
+    const chatId = await seedChat(nodes[0]!, ['t1', ...readers]);
+    const n = 60;
+    await storeSends(nodes[0]!, Array.from({ length: n }, (_, i) => send(chatId, 't1', `m${i}`)));
+    // Every seq raised once, alternately on each node, all in flight together: each batch's lookup
+    // sees cursors that other batches move before its raise.
+    const outcomes = await Promise.all(Array.from({ length: n }, (_, i) => {
+      const node = nodes[i % 2]!;
+      const requests = readers.map((userId) => ({ caller: { userId, deviceId: 'd' }, chatId, seq: i + 1, status: (i % 3 === 0 ? 'delivered' : 'read') as 'delivered' | 'read' }));
+      return node.receiptTransaction((db) => applyReceipts(node, db, requests, 100, Date.now()));
+    }));
+    expect(outcomes.flat().every((o) => o.ok)).toBe(true);
+    const rows = await nodes[1]!.db.selectFrom('receipt_log').select(['user_id', 'kind', 'from_seq', 'to_seq']).where('chat_id', '=', chatId).execute();
+    const readTo = n - ((n - 1) % 3 === 0 ? 1 : 0);
+    for (const userId of readers) {
+      for (const [kind, to] of [['delivered', n], ['read', readTo]] as const) {
+        const ranges = rows.filter((r) => r.user_id === userId && r.kind === kind).map((r) => [Number(r.from_seq), Number(r.to_seq)]).sort((a, b) => a[0]! - b[0]!);
+        let next = 1;
+        for (const [from, upTo] of ranges) {
+          expect([userId, kind, from]).toEqual([userId, kind, next]);
+          next = upTo! + 1;
+        }
+        expect([userId, kind, next - 1]).toEqual([userId, kind, to]);
+      }
+    }
+    const stored = await nodes[0]!.db.selectFrom('chat_members').select(['last_delivered_seq', 'last_read_seq']).where('chat_id', '=', chatId).where('user_id', 'in', readers).execute();
+    expect(stored.map((r) => [Number(r.last_delivered_seq), Number(r.last_read_seq)])).toEqual(readers.map(() => [n, readTo]));
+  });
+
   it.each([
-    [true, [['append', 3], ['lookup', 3]]],
+    [true, [['append', 3], ['lookup', 3], ['receipt lookup', 2], ['receipt raise', 2]]],
     [false, []],
-  ])('with preparedStatements %s, prepares the message path\'s statements once per connection whatever the batch, and nothing else', async (preparedStatements, prepared) => {
+  ])('with preparedStatements %s, prepares the message and receipt paths\' statements once per connection whatever the batch, and nothing else', async (preparedStatements, prepared) => {
     // One connection, so every statement below runs in the session pg_prepared_statements shows.
     const store = await openPostgresStore((await clusterEnv(tempDir())).DATABASE_URL!, log, { poolSize: 1, preparedStatements });
     opened.push(store);
-    const chatId = await seedChat(store, ['p1', 'p2']);
+    const chatId = await seedChat(store, ['p1', 'p2', 'p3']);
     for (const size of [1, 3, 7]) {
       const outcomes = await storeSends(store, Array.from({ length: size }, (_, i) => send(chatId, 'p1', `m${i}`, `k${size}.${i}`)));
       expect(outcomes.every((o) => o.ok)).toBe(true);
     }
+    for (const readers of [['p2'], ['p2', 'p3']]) {
+      const requests = readers.map((userId) => ({ caller: { userId, deviceId: 'd' }, chatId, seq: 10, status: 'read' as const }));
+      const outcomes = await store.receiptTransaction((db) => applyReceipts(store, db, requests, 100, Date.now()));
+      expect(outcomes.every((o) => o.ok)).toBe(true);
+    }
     const { rows } = await sql<{ statement: string; calls: number }>`SELECT statement, generic_plans + custom_plans AS calls FROM pg_prepared_statements`.execute(store.db);
-    // The lookup (chats and clientMsgIds: one text whatever the count) and the append, three batches each.
-    expect(rows.map((r) => [r.statement.includes('INSERT INTO messages') ? 'append' : 'lookup', Number(r.calls)]).sort()).toEqual(prepared);
+    const kind = (text: string) =>
+      text.includes('INSERT INTO messages') ? 'append' : text.includes('receipt_log') ? 'receipt raise' : text.includes('last_read_seq') ? 'receipt lookup' : 'lookup';
+    // The lookup (chats and clientMsgIds: one text whatever the count) and the append, three batches
+    // each; the receipt lookup and raise (pairs as arrays: one text whatever the count), two each.
+    expect(rows.map((r) => [kind(r.statement), Number(r.calls)]).sort()).toEqual(prepared);
     const chat = await store.db.selectFrom('chats').select('last_seq').where('id', '=', chatId).executeTakeFirstOrThrow();
     expect(Number(chat.last_seq)).toBe(11);
   });

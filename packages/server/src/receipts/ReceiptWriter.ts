@@ -9,8 +9,8 @@ export type ReceiptResult = { ok: true; cursors: ReceiptCursors } | { ok: false;
 
 /**
  * The single write path for delivered/read receipts, batched like messages (CommitQueue):
- * receipts arriving in one event-loop turn share one transaction, and a member's receipts
- * in it collapse to one cursor move. Callers' promises resolve and frames are published only
+ * receipts arriving in one event-loop turn share one commit, and a member's receipts in it
+ * collapse to one cursor move. Callers' promises resolve and frames are published only
  * after the commit, so no device ever sees a cursor that a crash could take back.
  */
 export class ReceiptWriter {
@@ -32,7 +32,7 @@ export class ReceiptWriter {
     const { store, config, bus, log } = this.deps;
     try {
       const now = Date.now();
-      const outcomes = await store.transaction((trx) => applyReceipts(trx, batch, config.receiptsDetailMax, now));
+      const outcomes = await store.receiptTransaction((db) => applyReceipts(store, db, batch, config.receiptsDetailMax, now));
       const results = outcomes.map((o): ReceiptResult =>
         o.ok ? { ok: true, cursors: { deliveredSeq: o.mark.deliveredSeq, readSeq: o.mark.readSeq, unreadCount: o.mark.unreadCount } } : o,
       );

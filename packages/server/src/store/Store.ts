@@ -1,13 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
+import type { ReceiptPath } from './ReceiptPath.js';
 import type { SendBatchKeys, SendPath } from './SendPath.js';
 
 /**
  * The storage port. Domain code writes portable Kysely queries against `db`; an adapter
  * (SQLite or PostgreSQL) owns the connection, durability settings and migrations, and does the
- * message write path's lookups and numbered inserts its own way (SendPath).
+ * write paths of messages and receipts its own way (SendPath, ReceiptPath).
  */
-export interface Store extends SendPath {
+export interface Store extends SendPath, ReceiptPath {
   readonly kind: 'sqlite' | 'postgres';
   readonly db: Kysely<Database>;
   /** Runs `fn` in one transaction: committed (durably) when it resolves, rolled back when it throws. */
@@ -21,6 +22,13 @@ export interface Store extends SendPath {
    * that the lookup's lock on them holds until its commit (media/removeUnreferencedUploads).
    */
   sendTransaction<T>(keys: SendBatchKeys, fn: (db: Kysely<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Runs a batch of receipts (`fn`: its lookup, its checks, then its one raise) atomically, as
+   * cheaply as the adapter can. SQLite: in `transaction`. PostgreSQL: outside one, two round trips;
+   * the raise is its only write, one statement that locks the rows it moves and reads them again,
+   * so a lookup gone stale meanwhile can neither move a cursor back nor log a range twice.
+   */
+  receiptTransaction<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T>;
   /**
    * Resolves once every message committed before the call is in the full-text index. SQLite
    * indexes in the background, a batch at a time in its own transaction (SearchIndexer); search

@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import type { Database } from '../schema.js';
 import type { Store } from '../Store.js';
 import { migrateToLatest } from '../migrate.js';
+import { postgresReceiptPath } from './postgresReceiptPath.js';
 import { postgresSendPath } from './postgresSendPath.js';
 import { PreparingClient } from './PreparingClient.js';
 import { isConnectionError, isTransientConflict, withRetry } from '../withRetry.js';
@@ -39,9 +40,11 @@ export async function openPostgresStore(databaseUrl: string, log: Logger, option
   return {
     kind: 'postgres',
     ...postgresSendPath,
+    ...postgresReceiptPath,
     db,
     transaction,
     sendTransaction: (keys, fn) => (keys.mediaIds.length > 0 ? transaction(fn) : rerunOnConflict(() => fn(db))),
+    receiptTransaction: (fn) => rerunOnConflict(() => fn(db)),
     // The GIN index over to_tsvector(content) is kept by PostgreSQL itself.
     searchCaughtUp: async () => {},
     close: () => db.destroy(),

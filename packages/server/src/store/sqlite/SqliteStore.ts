@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { Checkpointer } from './Checkpointer.js';
 import { DurableSqliteDialect } from './DurableSqliteDialect.js';
 import { SearchIndexer } from './SearchIndexer.js';
+import { sqliteReceiptPath } from './sqliteReceiptPath.js';
 import { sqliteSendPath } from './sqliteSendPath.js';
 
 const CHECKPOINT_EVERY_MS = 100;
@@ -49,9 +50,11 @@ export async function openSqliteStore(dataDir: string, log: Logger): Promise<Sto
   return {
     kind: 'sqlite',
     ...sqliteSendPath,
+    ...sqliteReceiptPath,
     db,
     transaction,
     sendTransaction: (_keys, fn) => transaction(fn),
+    receiptTransaction: transaction,
     searchCaughtUp: () => searchIndexer.caughtUp(),
     close: async () => {
       await searchIndexer.idle();
