@@ -31,6 +31,10 @@ export class Connection {
    */
   readonly key = randomBytes(16).toString('base64url');
   readonly bucket: TokenBucket;
+  /** The handling of the last frame this link sent: a link's frames are handled one after another. */
+  inbound: Promise<void> = Promise.resolve();
+  /** Set from a WebSocket's accept until its auth frame is handled: it closes a link that never authenticates. */
+  authTimer?: NodeJS.Timeout;
   private closed = false;
 
   constructor(
