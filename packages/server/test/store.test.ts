@@ -183,6 +183,26 @@ describe.each(Object.keys(adapters))('Store contract: %s', (kind) => {
     const stored = await store.db.selectFrom('chat_members').select(['user_id', 'last_delivered_seq', 'last_read_seq']).where('chat_id', '=', chatId).orderBy('user_id').execute();
     expect(stored.map((r) => [r.user_id, Number(r.last_delivered_seq), Number(r.last_read_seq)])).toEqual([['c1', 0, 0], ['c2', 3, 2], ['c3', 5, 5]]);
   });
+
+  it('a member removed between a receipt batch\'s lookup and its raise is refused, and the rest of the batch lands', async () => {
+    const store = await open();
+    const chatId = await seedChat(store, ['e1', 'e2', 'e3']);
+    await storeSends(store, [send(chatId, 'e1', 'x')]);
+    // The store as another writer meets it: e2 leaves the chat right after the lookup.
+    const racing: Store = {
+      ...store,
+      async lookUpReceiptBatch(db, chatIds, pairs) {
+        const found = await store.lookUpReceiptBatch(db, chatIds, pairs);
+        await db.deleteFrom('chat_members').where('chat_id', '=', chatId).where('user_id', '=', 'e2').execute();
+        return found;
+      },
+    };
+    const requests = ['e2', 'e3'].map((userId) => ({ caller: { userId, deviceId: 'd' }, chatId, seq: 1, status: 'read' as const }));
+    const outcomes = await store.receiptTransaction((db) => applyReceipts(racing, db, requests, 100, 1_000));
+    expect(outcomes.map((o) => (o.ok ? [o.mark.userId, o.mark.readSeq, o.mark.moved] : o.error.code))).toEqual(['forbidden', ['e3', 1, true]]);
+    const log = await store.db.selectFrom('receipt_log').select(['user_id', 'kind']).where('chat_id', '=', chatId).orderBy('kind').execute();
+    expect(log).toEqual([{ user_id: 'e3', kind: 'delivered' }, { user_id: 'e3', kind: 'read' }]);
+  });
 });
 
 describe('PostgreSQL store', () => {
