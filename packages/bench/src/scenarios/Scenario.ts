@@ -44,6 +44,9 @@ export const specFor = (target: Target, id: Identity, i: number): ClientSpec => 
   secret: id.secret,
 });
 
+/** prom-client's event-loop delay monitor on a Parley node, reset each time /metrics is read. */
+export const LAG_MAX = 'parley_nodejs_eventloop_lag_max_seconds';
+
 export const round = (value: number, digits = 1): number => {
   const f = 10 ** digits;
   return Math.round(value * f) / f;

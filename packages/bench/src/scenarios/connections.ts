@@ -1,6 +1,6 @@
 import { sleep } from '../clock.js';
 import { totalRssKiB, type Target } from '../targets/Target.js';
-import { ratio, round, specFor, type RunContext, type ScenarioResult } from './Scenario.js';
+import { LAG_MAX, ratio, round, specFor, type RunContext, type ScenarioResult } from './Scenario.js';
 
 interface Held {
   key: string;
@@ -18,9 +18,6 @@ interface Held {
   /** Parley: the longest its event loop was held up while it held every connection (largest over nodes). */
   holdLagMaxMs?: number;
 }
-
-/** prom-client's event-loop delay monitor, reset each time /metrics is read. */
-const LAG_MAX = 'parley_nodejs_eventloop_lag_max_seconds';
 
 /** Share of the connections opened first; memory is measured between it and the full count. */
 const FIRST_SHARE = 0.1;
