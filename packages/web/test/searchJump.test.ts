@@ -32,6 +32,24 @@ async function search(page: Page, words: string): Promise<Locator> {
 }
 
 /**
+ * Scrolls by `step` screens, then waits (a second at most) until the rows in the DOM cover what
+ * the list shows. On a busy machine the list can render a step late; read before it has, the next
+ * step went on from stale rows, and the rows between the two went unseen though the list had
+ * rendered them in turn.
+ */
+function scrollAndRender(page: Page, step: number): Promise<void> {
+  return scroller(page).evaluate(async (el, by) => {
+    el.scrollBy({ top: el.clientHeight * by });
+    const covered = () => {
+      const view = el.getBoundingClientRect();
+      const rows = [...el.querySelectorAll('[data-testid="message"]')].map((row) => row.getBoundingClientRect());
+      return rows.length > 0 && rows[0]!.top <= view.top + 1 && rows.at(-1)!.bottom >= Math.min(view.bottom, view.top + el.scrollHeight - el.scrollTop) - 80;
+    };
+    for (let frame = 0; frame < 60 && !covered(); frame++) await new Promise((resolve) => requestAnimationFrame(resolve));
+  }, step);
+}
+
+/**
  * Scrolls step by step (less than a screen) until `done`, recording every seq rendered on the
  * way and every break seen within one screenful.
  */
@@ -43,7 +61,7 @@ async function scrollUntil(page: Page, step: number, done: (seqs: number[]) => P
     breaks.push(...breaksIn(seqs));
     for (const seq of seqs) seen.add(seq);
     if (await done(seqs)) return true;
-    await scroller(page).evaluate((el, by) => el.scrollBy({ top: el.clientHeight * by }), step);
+    await scrollAndRender(page, step);
     return false;
   }, { timeout: 45_000, interval: 120 }).toBe(true);
   return { seen: [...seen].sort((a, b) => a - b), breaks };
