@@ -285,11 +285,13 @@ describe('mute', () => {
     const bobPhone = await TestSocket.connect(server.wsUrl, (await loginDevice(server.baseUrl, bob, 'phone')).accessToken);
     const aliceSocket = await TestSocket.connect(server.wsUrl, alice.accessToken);
 
+    // Waited for before the call: the frame can arrive before the call's answer does.
+    const chatFrame = bobPhone.next((f) => f.type === 'chat' && f.chat.id === chatId);
     const muted = await call(bob, 'PUT', `/chats/${chatId}/mute`, {});
     expect(muted.status).toBe(200);
     expect(muted.body.muted).toBe(true);
     expect(muted.body).not.toHaveProperty('mutedUntil');
-    const frame = await bobPhone.next((f) => f.type === 'chat' && f.chat.id === chatId);
+    const frame = await chatFrame;
     expect(frame.chat.muted).toBe(true);
     expect((await call(alice, 'GET', `/chats/${chatId}`)).body.muted).toBe(false);
     await disconnect(bobPhone);
