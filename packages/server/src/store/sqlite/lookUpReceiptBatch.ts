@@ -1,6 +1,6 @@
 import type { Db } from '../Store.js';
 import { pairKey, type Cursor, type ReceiptBatchFound, type ReceiptPair } from '../ReceiptPath.js';
-import { CHUNK, eitherPair } from './receiptChunks.js';
+import { CHUNK, pairIn } from './receiptChunks.js';
 
 /** Two statements a chunk, in the caller's transaction; a statement costs no round trip here. */
 export async function lookUpReceiptBatch(db: Db, chatIds: string[], pairs: ReceiptPair[]): Promise<ReceiptBatchFound> {
@@ -26,7 +26,7 @@ export async function readCursors(db: Db, pairs: ReceiptPair[]): Promise<Map<str
     const rows = await db
       .selectFrom('chat_members')
       .select(['chat_id', 'user_id', 'last_delivered_seq', 'last_read_seq'])
-      .where(eitherPair(pairs.slice(i, i + CHUNK), 'chat_members'))
+      .where(pairIn(pairs.slice(i, i + CHUNK), 'chat_members'))
       .execute();
     for (const r of rows) cursors.set(pairKey(r.chat_id, r.user_id), { delivered: Number(r.last_delivered_seq), read: Number(r.last_read_seq) });
   }

@@ -3,7 +3,7 @@ import type { Db } from '../Store.js';
 import { unreadByMember } from '../../chats/unreadByMember.js';
 import { pairKey, type Cursor, type CursorRaise, type RaisedCursors } from '../ReceiptPath.js';
 import { readCursors } from './lookUpReceiptBatch.js';
-import { CHUNK, eitherPair } from './receiptChunks.js';
+import { CHUNK, pairIn } from './receiptChunks.js';
 
 /**
  * In the caller's transaction, which on SQLite is the only writer: the cursors read first are
@@ -42,7 +42,7 @@ async function writeCursors(db: Db, raises: CursorRaise[]): Promise<void> {
     await db
       .updateTable('chat_members')
       .set({ last_delivered_seq: raise('last_delivered_seq', (r) => r.delivered), last_read_seq: raise('last_read_seq', (r) => r.read) })
-      .where(eitherPair(part, 'chat_members'))
+      .where(pairIn(part, 'chat_members'))
       .execute();
   }
 }
@@ -78,7 +78,7 @@ async function loadMemberIds(db: Db, chatIds: string[]): Promise<Map<string, str
 async function countUnread(db: Db, raises: CursorRaise[]): Promise<Map<string, number>> {
   const found = new Map<string, number>();
   for (let i = 0; i < raises.length; i += CHUNK) {
-    const rows = await unreadByMember(db).where(eitherPair(raises.slice(i, i + CHUNK), 'cm')).execute();
+    const rows = await unreadByMember(db).where(pairIn(raises.slice(i, i + CHUNK), 'cm')).execute();
     for (const r of rows) found.set(pairKey(r.chat_id, r.user_id), Number(r.n));
   }
   return found;

@@ -1,13 +1,10 @@
-import { sql } from 'kysely';
 import type { ReceiptPair } from '../ReceiptPath.js';
+import { tupleIn } from '../tupleIn.js';
 
-// SQLite allows 32,766 bound parameters and an expression depth of 1,000 per statement; the
-// widest receipt statement binds 10 parameters per pair and ORs one term per pair.
+// SQLite allows 32,766 bound parameters per statement; the widest receipt statement (the cursor
+// update) binds 8 per pair.
 export const CHUNK = 200;
 
-/** `(t.chat_id = ? AND t.user_id = ?) OR …`, one term per pair, over a table of chat_members' columns. */
-export const eitherPair = (pairs: ReceiptPair[], table: string) =>
-  sql<boolean>`(${sql.join(
-    pairs.map((p) => sql`(${sql.ref(`${table}.chat_id`)} = ${p.chatId} AND ${sql.ref(`${table}.user_id`)} = ${p.userId})`),
-    sql` OR `,
-  )})`;
+/** `(t.chat_id, t.user_id) IN (VALUES …)` over a table of chat_members' columns: a key probe per pair. */
+export const pairIn = (pairs: ReceiptPair[], table: string) =>
+  tupleIn([`${table}.chat_id`, `${table}.user_id`], pairs.map((p) => [p.chatId, p.userId]));
