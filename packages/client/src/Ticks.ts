@@ -13,6 +13,12 @@ interface Cursors { deliveredSeq?: number; readSeq?: number }
  */
 export class Ticks {
   private readonly members = new Map<string, Map<string, Cursors>>();
+  /**
+   * Receipts for members not in the known list yet, kept until the chat's list comes: after a
+   * (re)connect the chat list is fetched while the outbox is resent, so a quick reader's receipt
+   * can arrive before the list, which was read before that receipt.
+   */
+  private readonly early = new Map<string, Map<string, Cursors>>();
   /** This device's sent messages not yet read by everyone, by chat. */
   private readonly own = new Map<string, Map<string, LocalMessage>>();
 
@@ -25,26 +31,36 @@ export class Ticks {
   /** Replaces the chat's member list; a member's cursors never move back. */
   setChat(chat: Chat): void {
     const old = this.members.get(chat.id);
+    const early = this.early.get(chat.id);
     const next = new Map<string, Cursors>();
     for (const m of chat.members) {
-      const before = old?.get(m.userId);
-      next.set(m.userId, { deliveredSeq: max(m.deliveredSeq, before?.deliveredSeq), readSeq: max(m.readSeq, before?.readSeq) });
+      const cursors: Cursors = { deliveredSeq: m.deliveredSeq, readSeq: m.readSeq };
+      raise(cursors, old?.get(m.userId));
+      raise(cursors, early?.get(m.userId));
+      early?.delete(m.userId);
+      next.set(m.userId, cursors);
     }
     this.members.set(chat.id, next);
     this.recompute(chat.id);
   }
 
-  /** Ignored for a chat whose members are not known yet: the chat list brings its cursors. */
   receipt(frame: Omit<ReceiptUpdateFrame, 'type'>): void {
     const member = this.members.get(frame.chatId)?.get(frame.userId);
-    if (!member) return;
-    member.deliveredSeq = max(frame.deliveredSeq, member.deliveredSeq);
-    member.readSeq = max(frame.readSeq, member.readSeq);
-    this.recompute(frame.chatId);
+    if (member) {
+      raise(member, frame);
+      this.recompute(frame.chatId);
+      return;
+    }
+    let early = this.early.get(frame.chatId);
+    if (!early) this.early.set(frame.chatId, (early = new Map()));
+    const cursors = early.get(frame.userId) ?? {};
+    raise(cursors, frame);
+    early.set(frame.userId, cursors);
   }
 
   removeChat(chatId: string): void {
     this.members.delete(chatId);
+    this.early.delete(chatId);
     this.own.delete(chatId);
   }
 
@@ -78,6 +94,12 @@ export class Ticks {
     }
     if (status === 'read') this.own.get(local.chatId)?.delete(local.clientMsgId);
   }
+}
+
+/** Moves `cursors` forward to `by` where `by` is ahead. */
+function raise(cursors: Cursors, by: Cursors | undefined): void {
+  cursors.deliveredSeq = max(by?.deliveredSeq, cursors.deliveredSeq);
+  cursors.readSeq = max(by?.readSeq, cursors.readSeq);
 }
 
 function max(a: number | undefined, b: number | undefined): number | undefined {

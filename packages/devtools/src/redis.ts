@@ -19,8 +19,12 @@ export async function startRedis(): Promise<LocalRedis> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-redis-'));
   const start = async (): Promise<ChildProcess> => {
     const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+    // Without a listener a missing binary's spawn error kills the caller with no word of why.
+    let spawnError: Error | undefined;
+    child.once('error', (err) => (spawnError = err));
     const deadline = Date.now() + 10_000;
     for (;;) {
+      if (spawnError) throw new Error(`redis-server could not start (${spawnError.message}): apt-get install -y redis-server`);
       try {
         if (execFileSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() === 'PONG') return child;
       } catch {
