@@ -9,6 +9,9 @@ const BATCH = 400;
  */
 export class PresenceBook {
   private known: Record<string, Presence> = {};
+  /** Counts events; `heardAt` keeps, per user, the count when their latest event came. */
+  private events = 0;
+  private readonly heardAt = new Map<string, number>();
 
   constructor(
     private readonly client: ParleyClient,
@@ -17,6 +20,7 @@ export class PresenceBook {
   ) {}
 
   update(p: Presence): void {
+    this.heardAt.set(p.userId, ++this.events);
     this.known = { ...this.known, [p.userId]: p };
     this.changed(this.known);
   }
@@ -25,10 +29,13 @@ export class PresenceBook {
     const ids = userIds.filter((id) => id !== this.me);
     for (let i = 0; i < ids.length; i += BATCH) {
       const batch = ids.slice(i, i + BATCH);
+      const asked = this.events;
       this.client
         .request<{ presence: Presence[] }>('GET', `/presence?userIds=${batch.map(encodeURIComponent).join(',')}`)
         .then(({ presence }) => {
-          this.known = { ...this.known, ...Object.fromEntries(presence.map((p) => [p.userId, p])) };
+          // The answer was read when it was asked: an event heard since is newer, and stays.
+          const fresh = presence.filter((p) => (this.heardAt.get(p.userId) ?? 0) <= asked);
+          this.known = { ...this.known, ...Object.fromEntries(fresh.map((p) => [p.userId, p])) };
           this.changed(this.known);
         })
         .catch(() => {}); // Offline again: the next connect asks again.
