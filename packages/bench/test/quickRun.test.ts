@@ -63,7 +63,12 @@ test(`--quick runs every scenario against Parley (${backend}) and the Socket.IO 
   }
   expect(direct.find((t) => t.key === parley)!.hasAcks).toBe(true);
 
-  for (const size of file.options.scale.groupSizes) expect(figures('fanout')[`${parley}.group${size}.lastMemberMs`]).toBeGreaterThan(0);
+  for (const size of file.options.scale.groupSizes) {
+    expect(figures('fanout')[`${parley}.group${size}.lastMemberMs`]).toBeGreaterThan(0);
+    // The other clients of the node sent and got their 1:1 messages meanwhile.
+    expect(figures('fanout')[`${parley}.group${size}.bystanderDeliveredPct`]).toBe(100);
+    expect(figures('fanout')[`${parley}.group${size}.bystanderP99Ms`]).toBeGreaterThan(0);
+  }
   expect(figures('catchup')[`${parley}.catchupMs`]).toBeGreaterThan(0);
   expect(figures('history')[`${parley}.historyP99Ms`]).toBeGreaterThan(0);
 
@@ -71,7 +76,7 @@ test(`--quick runs every scenario against Parley (${backend}) and the Socket.IO 
   expect(fs.readFileSync(path.join(out, runId!, 'direct-latency.svg'), 'utf8')).toMatch(/^<svg[^>]*>[\s\S]*Socket\.IO relay[\s\S]*<\/svg>\s*$/);
   const report = spawnSync(process.execPath, [CLI, 'report', runJson], { encoding: 'utf8' });
   expect(report.status, report.stderr).toBe(0);
-  for (const heading of ['### Idle connections', '### 1:1 messages', '### Group fan-out', '### Catch-up', '### History']) {
+  for (const heading of ['### Idle connections', '### 1:1 messages', '### Group fan-out', '### Group fan-out: what other clients', '### Catch-up', '### History']) {
     expect(report.stdout).toContain(heading);
   }
 }, 240_000);

@@ -80,6 +80,11 @@ export function markdownReport(file: RunFile): string {
     const sizes = [...new Set([...byRun.keys()].flatMap((k) => /^fanout\.[^.]+\.group(\d+)\./.exec(k)?.[1] ?? []))].map(Number).sort((a, b) => a - b);
     const goal = (k: string) => (sizes.includes(10_000) ? met((median(`fanout.${k}.group10000.lastMemberMs`) ?? Infinity) <= 200) : 'not measured');
     out.push('### Group fan-out: ms until the last online member has the message', table(['target', ...sizes.map((s) => `${s.toLocaleString('en-US')} members`), 'goal 10,000 ≤ 200 ms'], fanout.map((k) => [label(k), ...sizes.map((s) => cell(`fanout.${k}.group${s}.lastMemberMs`)), goal(k)])));
+    const meanwhile = (k: string, s: number) => `${fmt(median(`fanout.${k}.group${s}.bystanderP99Ms`))} / ${fmt(median(`fanout.${k}.group${s}.bystanderMaxMs`))} / ${fmt(median(`fanout.${k}.group${s}.lagMaxMs`))}`;
+    out.push(
+      '### Group fan-out: what other clients of the node waited meanwhile (1:1 p99 / max ms, event-loop lag max ms)',
+      table(['target', ...sizes.map((s) => `${s.toLocaleString('en-US')} members`)], fanout.map((k) => [label(k), ...sizes.map((s) => meanwhile(k, s))])),
+    );
   }
 
   const catchup = parley('catchup');

@@ -1,4 +1,4 @@
-import type { LoadGenerator } from '../load/LoadGenerator.js';
+import type { ClientRef, LoadGenerator } from '../load/LoadGenerator.js';
 import type { BenchOptions, PeerName, ScenarioName } from '../options.js';
 import type { Services } from '../services.js';
 import type { Backend, ParleyOptions, ParleyTarget } from '../targets/parley.js';
@@ -43,6 +43,16 @@ export const specFor = (target: Target, id: Identity, i: number): ClientSpec => 
   user: id.user,
   secret: id.secret,
 });
+
+/** `count` pairs of users in private chats, both online: each pair's sender and where it sends. */
+export async function openPairs(ctx: RunContext, target: Target, count: number): Promise<Array<{ from: ClientRef; to: string }>> {
+  const pairs = await target.createPairs(count);
+  // A pair's two clients share a worker; senders and recipients alternate over a cluster's nodes.
+  const specs = pairs.flatMap((p, i) => [specFor(target, p.sender, 2 * i), specFor(target, p.recipient, 2 * i + 1)]);
+  const { refs, failed, firstError } = await ctx.generator.open(specs, (i) => i >> 1, 100);
+  if (failed > 0) ctx.log(`  ${failed} of ${specs.length} clients failed to connect: ${firstError}`);
+  return pairs.flatMap((p, i) => (refs[2 * i] && refs[2 * i + 1] ? [{ from: refs[2 * i]!, to: p.address }] : []));
+}
 
 /** prom-client's event-loop delay monitor on a Parley node, reset each time /metrics is read. */
 export const LAG_MAX = 'parley_nodejs_eventloop_lag_max_seconds';

@@ -3,7 +3,7 @@ import { summarize, type LatencySummary } from '../histogram.js';
 import type { ClientRef } from '../load/LoadGenerator.js';
 import { cpuSecondsOf, machineBusySeconds } from '../proc.js';
 import { totalCpuSeconds, totalRunQueueWait, type Target } from '../targets/Target.js';
-import { ratio, round, specFor, type RunContext, type ScenarioResult, type Table } from './Scenario.js';
+import { openPairs, ratio, round, type RunContext, type ScenarioResult, type Table } from './Scenario.js';
 
 /** Per connection Parley allows 200 frames/s by default (WS_RATE_PER_SEC); the bench stays well under. */
 const MAX_RATE_PER_SENDER = 100;
@@ -67,15 +67,6 @@ function writePath(before: Record<string, number>, after: Record<string, number>
 }
 
 let stepCounter = 0;
-
-async function openPairs(ctx: RunContext, target: Target, count: number): Promise<Array<{ from: ClientRef; to: string }>> {
-  const pairs = await target.createPairs(count);
-  // A pair's two clients share a worker; senders and recipients alternate over a cluster's nodes.
-  const specs = pairs.flatMap((p, i) => [specFor(target, p.sender, 2 * i), specFor(target, p.recipient, 2 * i + 1)]);
-  const { refs, failed, firstError } = await ctx.generator.open(specs, (i) => i >> 1, 100);
-  if (failed > 0) ctx.log(`  ${failed} of ${specs.length} clients failed to connect: ${firstError}`);
-  return pairs.flatMap((p, i) => (refs[2 * i] && refs[2 * i + 1] ? [{ from: refs[2 * i]!, to: p.address }] : []));
-}
 
 async function runStep(ctx: RunContext, target: Target, routes: Array<{ from: ClientRef; to: string }>, rate: number, hasAcks: boolean, stepMs?: number): Promise<DirectStep> {
   const { directDrainMs } = ctx.options.scale;

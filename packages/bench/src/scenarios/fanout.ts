@@ -1,10 +1,17 @@
 import { nowUs, sleep } from '../clock.js';
-import { summarize } from '../histogram.js';
+import { summarize, type LatencySummary } from '../histogram.js';
 import { addGroupMembers, seedGroup } from '../seed.js';
 import type { Backend } from '../targets/parley.js';
-import { LAG_MAX, median, round, specFor, type RunContext, type ScenarioResult } from './Scenario.js';
+import { LAG_MAX, median, openPairs, round, specFor, type RunContext, type ScenarioResult } from './Scenario.js';
 
 let stepCounter = 1_000_000;
+/**
+ * Bystanders: pairs of users in private chats on the same server, sending to each other at a
+ * steady rate while the group's messages go out. Their latency is what the fan-out costs
+ * everyone else on the node.
+ */
+const BYSTANDER_PAIRS = 20;
+const BYSTANDER_RATE = 200;
 
 interface FanoutRow {
   backend: Backend;
@@ -22,6 +29,9 @@ interface FanoutRow {
   connectSec: number;
   /** The longest the server's event loop was held up while the messages went out (largest over nodes). */
   lagMaxMs?: number;
+  /** 1:1 messages between other users meanwhile, send → recipient. */
+  bystanders: LatencySummary;
+  bystandersDeliveredPct: number;
 }
 
 /**
@@ -46,18 +56,26 @@ async function fanOutOnce(ctx: RunContext, backend: Backend, size: number): Prom
     await addGroupMembers(target.store, groupId, users.slice(1));
     const online = refs.slice(1).filter(Boolean).length;
 
+    const bystanders = await openPairs(ctx, target, BYSTANDER_PAIRS);
+
     const step = ++stepCounter;
-    await ctx.generator.expect(step, true);
+    const bystanderStep = ++stepCounter;
+    await Promise.all([ctx.generator.expect(step, true), ctx.generator.expect(bystanderStep, false)]);
     await target.scrape?.([LAG_MAX]);
     const intervalMs = size >= 5000 ? 1000 : 500;
-    const sent = await ctx.generator.send(step, [{ from: refs[0]!, to: groupId }], 1000 / intervalMs, nowUs() + 200_000, groupMessages * intervalMs);
+    const startAtUs = nowUs() + 200_000;
+    const [sent, bystandersSent] = await Promise.all([
+      ctx.generator.send(step, [{ from: refs[0]!, to: groupId }], 1000 / intervalMs, startAtUs, groupMessages * intervalMs),
+      ctx.generator.send(bystanderStep, bystanders, BYSTANDER_RATE, startAtUs, groupMessages * intervalMs),
+    ]);
     await sleep(Math.max(1000, size / 2));
-    const r = await ctx.generator.report(step, sent);
+    const [r, b] = await Promise.all([ctx.generator.report(step, sent), ctx.generator.report(bystanderStep, bystandersSent)]);
     const lag = await target.scrape?.([LAG_MAX], 'max');
+    const bystanderLatency = summarize(b.e2e);
     const last = [...r.perMessage.values()].map(([, maxUs]) => maxUs / 1000);
     const complete = [...r.perMessage.values()].filter(([count]) => count >= online).length;
     const e2e = summarize(r.e2e);
-    ctx.log(`  ${target.label}, ${size} members: last member after ${round(median(last), 1)} ms (median of ${last.length}); acked ${r.acked}/${r.sent}, errors ${r.errors}${r.firstError ? ` (${r.firstError})` : ""}`);
+    ctx.log(`  ${target.label}, ${size} members: last member after ${round(median(last), 1)} ms (median of ${last.length}); acked ${r.acked}/${r.sent}, errors ${r.errors}${r.firstError ? ` (${r.firstError})` : ''}; bystanders p99 ${bystanderLatency.p99Ms} ms, ${b.delivered}/${b.sent} delivered`);
     return {
       backend,
       label: target.label,
@@ -72,6 +90,8 @@ async function fanOutOnce(ctx: RunContext, backend: Backend, size: number): Prom
       completePct: round((100 * complete) / Math.max(1, r.sent), 1),
       connectSec: round(connectSec, 1),
       lagMaxMs: lag ? round(lag[LAG_MAX]! * 1000, 1) : undefined,
+      bystanders: bystanderLatency,
+      bystandersDeliveredPct: round((100 * b.delivered) / Math.max(1, b.sent), 1),
     };
   } finally {
     // Stopped before the clients go: members leaving one by one would each tell every other member.
@@ -89,6 +109,9 @@ export async function fanoutScenario(ctx: RunContext): Promise<ScenarioResult> {
   for (const r of rows) {
     figures[`parley-${r.backend}.group${r.groupSize}.lastMemberMs`] = r.medianLastMs;
     if (r.lagMaxMs !== undefined) figures[`parley-${r.backend}.group${r.groupSize}.lagMaxMs`] = r.lagMaxMs;
+    figures[`parley-${r.backend}.group${r.groupSize}.bystanderP99Ms`] = r.bystanders.p99Ms;
+    figures[`parley-${r.backend}.group${r.groupSize}.bystanderMaxMs`] = r.bystanders.maxMs;
+    figures[`parley-${r.backend}.group${r.groupSize}.bystanderDeliveredPct`] = r.bystandersDeliveredPct;
   }
   return {
     scenario: 'fanout',
@@ -97,11 +120,12 @@ export async function fanoutScenario(ctx: RunContext): Promise<ScenarioResult> {
     tables: [
       {
         title: 'Group fan-out: one message into a group whose members are all online',
-        headers: ['target', 'members', 'online', 'messages', 'last member ms (median)', 'last member ms (max)', 'member p50 ms', 'member p99 ms', 'complete %', 'connect s', 'event-loop lag max ms'],
-        rows: rows.map((r) => [r.label, r.groupSize, r.online, r.messages, r.medianLastMs, r.maxLastMs, r.memberP50Ms, r.memberP99Ms, r.completePct, r.connectSec, r.lagMaxMs ?? '']),
+        headers: ['target', 'members', 'online', 'messages', 'last member ms (median)', 'last member ms (max)', 'member p50 ms', 'member p99 ms', 'complete %', 'connect s', 'event-loop lag max ms', 'bystander p50 / p99 / max ms'],
+        rows: rows.map((r) => [r.label, r.groupSize, r.online, r.messages, r.medianLastMs, r.maxLastMs, r.memberP50Ms, r.memberP99Ms, r.completePct, r.connectSec, r.lagMaxMs ?? '', `${r.bystanders.p50Ms} / ${r.bystanders.p99Ms} / ${r.bystanders.maxMs}`]),
         notes: [
           'Time from the scheduled send to the frame at the last online member. Goal: 10,000 members within 200 ms.',
           `Event-loop lag max = the server's longest event-loop delay while the messages went out: what every other client of the node waited at worst (its ${LAG_MAX}, 10 ms resolution).`,
+          `Bystanders = ${BYSTANDER_PAIRS} other pairs of users sending 1:1 messages, ${BYSTANDER_RATE}/s in all, over the same seconds: their end-to-end latency is what the fan-out costs the rest of the node.`,
         ],
       },
     ],
