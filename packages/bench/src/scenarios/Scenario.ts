@@ -44,12 +44,12 @@ export const specFor = (target: Target, id: Identity, i: number): ClientSpec => 
   secret: id.secret,
 });
 
-/** `count` pairs of users in private chats, both online: each pair's sender and where it sends. */
-export async function openPairs(ctx: RunContext, target: Target, count: number): Promise<Array<{ from: ClientRef; to: string }>> {
+/** `count` pairs of users in private chats, both online (on `generator`'s workers): each pair's sender and where it sends. */
+export async function openPairs(ctx: RunContext, target: Target, count: number, generator = ctx.generator): Promise<Array<{ from: ClientRef; to: string }>> {
   const pairs = await target.createPairs(count);
   // A pair's two clients share a worker; senders and recipients alternate over a cluster's nodes.
   const specs = pairs.flatMap((p, i) => [specFor(target, p.sender, 2 * i), specFor(target, p.recipient, 2 * i + 1)]);
-  const { refs, failed, firstError } = await ctx.generator.open(specs, (i) => i >> 1, 100);
+  const { refs, failed, firstError } = await generator.open(specs, (i) => i >> 1, 100);
   if (failed > 0) ctx.log(`  ${failed} of ${specs.length} clients failed to connect: ${firstError}`);
   return pairs.flatMap((p, i) => (refs[2 * i] && refs[2 * i + 1] ? [{ from: refs[2 * i]!, to: p.address }] : []));
 }

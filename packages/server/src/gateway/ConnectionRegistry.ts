@@ -2,6 +2,7 @@ import { CLOSE } from '@parley/protocol';
 import type { BusEvent, FrameEvent } from '../bus/Bus.js';
 import type { Context } from '../context.js';
 import { ChatOrder } from './ChatOrder.js';
+import { largeFanOutsLast } from './largeFanOutsLast.js';
 import type { Connection } from './Connection.js';
 import { OutgoingFrame } from './OutgoingFrame.js';
 
@@ -65,7 +66,7 @@ export class ConnectionRegistry {
   }
 
   private deliver(events: BusEvent[]): void {
-    for (const event of events) {
+    for (const event of largeFanOutsLast(events)) {
       if (event.kind === 'frame') {
         if (this.order) this.order.accept(event);
         else this.send(event);
