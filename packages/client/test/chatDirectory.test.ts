@@ -10,9 +10,10 @@ function chat(id: string, name: string): Chat {
 function directory() {
   const heard: string[] = [];
   const dir = new ChatDirectory({ changed: (c) => heard.push(`${c.id}=${c.name}`), removed: (id) => heard.push(`-${id}`) });
-  let answer!: (chats: Chat[]) => void;
-  const list = () => new Promise<Chat[]>((resolve) => (answer = resolve));
-  return { dir, heard, list, answer: (chats: Chat[]) => answer(chats) };
+  const answers: Array<(chats: Chat[]) => void> = [];
+  const list = () => new Promise<Chat[]>((resolve) => answers.push(resolve));
+  /** Answers the n-th list call (the first by default). */
+  return { dir, heard, list, answer: (chats: Chat[], n = 0) => answers[n]!(chats) };
 }
 
 describe('chat directory', () => {
@@ -37,5 +38,24 @@ describe('chat directory', () => {
     answer([chat('a', 'A'), chat('b', 'B')]);
     expect((await refreshed).map((c) => c.name)).toEqual(['new meanwhile', 'renamed meanwhile']);
     expect(heard).toEqual(['a=A', 'b=B', 'a=renamed meanwhile', '-b', 'n=new meanwhile']);
+  });
+
+  it('lets a list asked for later win over an earlier one, whichever answers first', async () => {
+    const { dir, heard, list, answer } = directory();
+    dir.update(chat('a', 'A'));
+    const first = dir.refresh(list);
+    const second = dir.refresh(list);
+    answer([chat('a', 'renamed while offline')], 0);
+    await first;
+    answer([chat('a', 'renamed again')], 1);
+    expect((await second).map((c) => c.name)).toEqual(['renamed again']);
+
+    const third = dir.refresh(list);
+    const fourth = dir.refresh(list);
+    answer([chat('a', 'newest')], 3);
+    await fourth;
+    answer([chat('a', 'renamed again')], 2);
+    expect((await third).map((c) => c.name)).toEqual(['newest']);
+    expect(heard).toEqual(['a=A', 'a=renamed while offline', 'a=renamed again', 'a=newest']);
   });
 });
