@@ -53,6 +53,7 @@ function context(options: BenchOptions, generator: LoadGenerator): { ctx: RunCon
  * scenario's steps paid for in collections.
  */
 function freshGenerator(ctx: RunContext): void {
+  if (ctx.generator.fresh) return;
   ctx.generator.stop();
   ctx.generator = LoadGenerator.start(ctx.options.workers, ctx.options.sourceAddresses);
 }

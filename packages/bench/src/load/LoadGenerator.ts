@@ -56,6 +56,8 @@ class Worker {
  * event loop and `ulimit -n` of sockets. Clients are placed by the caller's choice of worker.
  */
 export class LoadGenerator {
+  private opened = false;
+
   private constructor(
     private readonly workers: Worker[],
     readonly sourceAddresses: string[],
@@ -71,6 +73,11 @@ export class LoadGenerator {
     return new LoadGenerator(children, sourceAddresses);
   }
 
+  /** No client was opened through it yet: its workers' heaps hold nothing of an earlier scenario. */
+  get fresh(): boolean {
+    return !this.opened;
+  }
+
   get size(): number {
     return this.workers.length;
   }
@@ -82,6 +89,7 @@ export class LoadGenerator {
 
   /** Opens every spec on the worker `placeOf(i)` picks; resolves with each client's ref (undefined when it failed). */
   async open(specs: ClientSpec[], placeOf: (i: number) => number, concurrency = 100): Promise<{ refs: Array<ClientRef | undefined>; failed: number; firstError?: string }> {
+    this.opened = true;
     const perWorker = this.workers.map(() => [] as number[]);
     specs.forEach((_, i) => perWorker[placeOf(i) % this.workers.length]!.push(i));
     const refs: Array<ClientRef | undefined> = new Array(specs.length);
