@@ -1,4 +1,5 @@
 import type { Chat } from '@parley/protocol';
+import { Recency } from './Recency.js';
 
 /**
  * The chats this client knows, so the app hears of each change once: from `chat` and
@@ -7,22 +8,19 @@ import type { Chat } from '@parley/protocol';
  */
 export class ChatDirectory {
   private readonly known = new Map<string, { json: string; chat: Chat }>();
-  /**
-   * How new each chat's state is: frames and calls count up from `changes`; a list's chats take
-   * the count of when it was asked for, so a frame heard after that outranks the list, and a
-   * list asked for later outranks an earlier one whatever order their answers come in.
-   */
-  private changes = 0;
-  private readonly changedAt = new Map<string, number>();
+  private readonly recency = new Recency();
 
   constructor(private readonly hooks: { changed(chat: Chat): void; removed(chatId: string): void }) {}
 
   update(chat: Chat): void {
-    this.put(chat, ++this.changes);
+    this.recency.heard(chat.id);
+    this.put(chat);
   }
 
+  /** The app hears of it even when unknown here: it may show the chat from a cache of its own. */
   remove(chatId: string): void {
-    this.drop(chatId, ++this.changes);
+    this.recency.heard(chatId);
+    this.drop(chatId);
   }
 
   /**
@@ -32,32 +30,28 @@ export class ChatDirectory {
    * (most recently active first), with those that came meanwhile ahead.
    */
   async refresh(list: () => Promise<Chat[]>): Promise<Chat[]> {
-    const asked = ++this.changes;
+    const asked = this.recency.ask();
     const chats = await list();
-    const asNew = (chatId: string) => (this.changedAt.get(chatId) ?? 0) <= asked;
     const listed = new Set(chats.map((c) => c.id));
-    for (const chatId of [...this.known.keys()]) if (!listed.has(chatId) && asNew(chatId)) this.drop(chatId, asked);
-    for (const chat of chats) if (asNew(chat.id)) this.put(chat, asked);
+    for (const chatId of [...this.known.keys()]) if (!listed.has(chatId) && this.recency.take(chatId, asked)) this.drop(chatId);
+    for (const chat of chats) if (this.recency.take(chat.id, asked)) this.put(chat);
     const meanwhile = [...this.known.keys()].filter((chatId) => !listed.has(chatId));
     return [...meanwhile, ...chats.map((c) => c.id)].flatMap((chatId) => this.known.get(chatId)?.chat ?? []);
   }
 
   clear(): void {
     this.known.clear();
-    this.changedAt.clear();
+    this.recency.clear();
   }
 
-  private put(chat: Chat, at: number): void {
-    this.changedAt.set(chat.id, at);
+  private put(chat: Chat): void {
     const json = JSON.stringify(chat);
     if (this.known.get(chat.id)?.json === json) return;
     this.known.set(chat.id, { json, chat });
     this.hooks.changed(chat);
   }
 
-  /** The app hears of it even when unknown here: it may show the chat from a cache of its own. */
-  private drop(chatId: string, at: number): void {
-    this.changedAt.set(chatId, at);
+  private drop(chatId: string): void {
     this.known.delete(chatId);
     this.hooks.removed(chatId);
   }

@@ -7,6 +7,7 @@ export type { LocalMessage, MessageStatus } from './Outbox.js';
 export type { Tick } from './Ticks.js';
 export type { Session } from './session.js';
 export { ParleyError } from './http.js';
+export { Recency } from './Recency.js';
 export { backoffDelay, type BackoffOptions } from './backoff.js';
 export type { ClientStore, OutboxEntry, StoredSession, StoredState } from './store/ClientStore.js';
 export { MemoryStore } from './store/MemoryStore.js';

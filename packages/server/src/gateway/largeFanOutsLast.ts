@@ -1,5 +1,5 @@
 import type { ServerFrame } from '@parley/protocol';
-import type { BusEvent } from '../bus/Bus.js';
+import type { BusEvent, FrameEvent } from '../bus/Bus.js';
 
 /** A frame to more users than this takes more than one turn of socket writes (corkedWrite). */
 export const LARGE_FAN_OUT = 500;
@@ -11,10 +11,10 @@ export const LARGE_FAN_OUT = 500;
  * committed beside it would otherwise be queued behind all of them.
  */
 export function largeFanOutsLast(events: BusEvent[], large = LARGE_FAN_OUT): BusEvent[] {
-  const isLarge = (e: BusEvent) => e.kind === 'frame' && e.userIds.length > large;
+  const isLarge = (e: BusEvent): e is FrameEvent => e.kind === 'frame' && e.userIds.length > large;
   if (!events.some(isLarge)) return events;
-  const chats = new Set(events.flatMap((e) => (isLarge(e) && e.kind === 'frame' ? chatOf(e.frame) ?? [] : [])));
-  const goesLast = (e: BusEvent) => isLarge(e) || (e.kind === 'frame' && chats.has(chatOf(e.frame) ?? ''));
+  const chats = new Set(events.filter(isLarge).flatMap((e) => chatOf(e.frame) ?? []));
+  const goesLast = (e: BusEvent) => e.kind === 'frame' && (e.userIds.length > large || chats.has(chatOf(e.frame) ?? ''));
   return [...events.filter((e) => !goesLast(e)), ...events.filter(goesLast)];
 }
 

@@ -1,4 +1,4 @@
-import type { ParleyClient, Presence } from '@parley/client';
+import { Recency, type ParleyClient, type Presence } from '@parley/client';
 
 /** `GET /presence` takes at most this many ids per call. */
 const BATCH = 400;
@@ -9,9 +9,7 @@ const BATCH = 400;
  */
 export class PresenceBook {
   private known: Record<string, Presence> = {};
-  /** Counts events; `heardAt` keeps, per user, the count when their latest event came. */
-  private events = 0;
-  private readonly heardAt = new Map<string, number>();
+  private readonly recency = new Recency();
 
   constructor(
     private readonly client: ParleyClient,
@@ -20,7 +18,7 @@ export class PresenceBook {
   ) {}
 
   update(p: Presence): void {
-    this.heardAt.set(p.userId, ++this.events);
+    this.recency.heard(p.userId);
     this.known = { ...this.known, [p.userId]: p };
     this.changed(this.known);
   }
@@ -29,12 +27,12 @@ export class PresenceBook {
     const ids = userIds.filter((id) => id !== this.me);
     for (let i = 0; i < ids.length; i += BATCH) {
       const batch = ids.slice(i, i + BATCH);
-      const asked = this.events;
+      const asked = this.recency.ask();
       this.client
         .request<{ presence: Presence[] }>('GET', `/presence?userIds=${batch.map(encodeURIComponent).join(',')}`)
         .then(({ presence }) => {
           // The answer was read when it was asked: an event heard since is newer, and stays.
-          const fresh = presence.filter((p) => (this.heardAt.get(p.userId) ?? 0) <= asked);
+          const fresh = presence.filter((p) => this.recency.take(p.userId, asked));
           this.known = { ...this.known, ...Object.fromEntries(fresh.map((p) => [p.userId, p])) };
           this.changed(this.known);
         })
