@@ -1,6 +1,6 @@
 import type { ErrorBody } from '@parley/protocol';
 import { ParleyError } from './http.js';
-import { refreshTime, type Session } from './session.js';
+import { jwtClaims, refreshTime, type Session } from './session.js';
 import type { StoredSession } from './store/ClientStore.js';
 
 export interface SessionEnded extends ErrorBody {
@@ -11,10 +11,14 @@ export interface SessionEnded extends ErrorBody {
 /** After a refresh that failed on the network, try again this much later. */
 const RETRY_MS = 5000;
 
+/** Runs a refresh while no other client of the store refreshes, with the session the store holds. */
+export type SessionTurn = (fn: (stored: StoredSession | undefined) => Promise<void>) => Promise<void>;
+
 /**
  * The session's tokens: refreshed at 80% of the access token's lifetime while the client runs,
  * before a connection attempt when due, and after the server says `token_expired`. Refreshes
  * are single-flight: a refresh token works once, and presenting it twice revokes the session.
+ * Clients sharing a store (tabs) refresh in turns, and take a pair another one rotated.
  */
 export class Auth {
   private current?: StoredSession;
@@ -25,8 +29,9 @@ export class Auth {
 
   constructor(
     private readonly post: <T>(path: string, body: unknown) => Promise<T>,
-    private readonly persist: (session: StoredSession | undefined) => void,
+    private readonly persist: (session: StoredSession | undefined) => Promise<void>,
     private readonly ended: (why: SessionEnded) => void,
+    private readonly turn: SessionTurn = (fn) => fn(undefined),
   ) {}
 
   get session(): Session | undefined {
@@ -35,14 +40,14 @@ export class Auth {
     return session;
   }
 
-  /** A session just received from the server (or given by the app). */
-  set(session: Session | StoredSession): void {
+  /** A session just received from the server (or given by the app); resolves once stored. */
+  set(session: Session | StoredSession): Promise<void> {
     const { refreshAt: _old, ...plain } = session as StoredSession;
     const refreshAt = refreshTime(plain.accessToken);
     this.current = refreshAt === undefined ? plain : { ...plain, refreshAt };
     this.stale = false;
-    this.persist(this.current);
     this.schedule(refreshAt);
+    return this.persist(this.current);
   }
 
   /** A session read back from the store. */
@@ -53,7 +58,7 @@ export class Auth {
   clear(): void {
     this.stop();
     this.current = undefined;
-    this.persist(undefined);
+    void this.persist(undefined);
   }
 
   /** The server refused the access token as expired. */
@@ -108,18 +113,50 @@ export class Auth {
     return this.current;
   }
 
-  private async exchange(): Promise<void> {
+  private exchange(): Promise<void> {
     const before = this.require();
-    let tokens: { accessToken: string; refreshToken: string };
-    try {
-      tokens = await this.post('/auth/refresh', { refreshToken: before.refreshToken });
-    } catch (err) {
-      if (err instanceof ParleyError && err.status === 401 && this.current === before) {
-        this.ended({ code: err.code === 'network_error' ? 'unauthorized' : err.code, message: err.message, revoked: false });
+    return this.turn(async (stored) => {
+      const from = rotatedSince(stored, before) ? stored : before;
+      if (from !== before && !due(from)) {
+        // Another client of the store refreshed: its pair is this session's newest.
+        if (this.current === before) this.take(from);
+        return;
       }
-      throw err;
-    }
-    // A logout or another login meanwhile wins over this answer.
-    if (this.current === before) this.set({ ...before, ...tokens });
+      let tokens: { accessToken: string; refreshToken: string };
+      try {
+        tokens = await this.post('/auth/refresh', { refreshToken: from.refreshToken });
+      } catch (err) {
+        if (err instanceof ParleyError && err.status === 401 && this.current === before) {
+          this.ended({ code: err.code === 'network_error' ? 'unauthorized' : err.code, message: err.message, revoked: false });
+        }
+        throw err;
+      }
+      // A logout or another login meanwhile wins over this answer. Stored before the turn
+      // ends, so the next client to take one finds this pair.
+      if (this.current === before) await this.set({ ...from, ...tokens });
+    });
   }
+
+  /** A pair already stored: kept with the refresh time it was stored with. */
+  private take(session: StoredSession): void {
+    this.current = session;
+    this.stale = false;
+    this.schedule(session.refreshAt);
+  }
+}
+
+/** The store holds a later pair of the same device session than this client's. */
+function rotatedSince(stored: StoredSession | undefined, mine: StoredSession): stored is StoredSession {
+  if (!stored || stored.user.id !== mine.user.id || stored.deviceId !== mine.deviceId) return false;
+  if (stored.refreshToken === mine.refreshToken) return false;
+  return issuedAt(stored.accessToken) >= issuedAt(mine.accessToken);
+}
+
+function issuedAt(accessToken: string): number {
+  const iat = jwtClaims(accessToken)?.iat;
+  return typeof iat === 'number' ? iat : 0;
+}
+
+function due(session: StoredSession): boolean {
+  return session.refreshAt !== undefined && Date.now() >= session.refreshAt;
 }

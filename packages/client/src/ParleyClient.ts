@@ -46,8 +46,9 @@ export class ParleyClient {
     this.writer = new StoreWriter(store, this.loaded, (err) => this.report(err));
     this.auth = new Auth(
       (path, body) => requestJson(this.connector.url, 'POST', path, body),
-      (session) => void this.writer.run((s) => s.setSession(session)),
+      (session) => this.writer.run((s) => s.setSession(session)),
       (why) => this.endSession(why),
+      (fn) => (store.lockSession ? this.loaded.then(() => store.lockSession!(fn)) : fn(undefined)),
     );
     this.connector = new Connector(settings.connector, {
       accessToken: () => this.auth.accessToken(),

@@ -38,7 +38,7 @@ export class StoreOwnership {
 
   /** A session from register, login or the app: its user owns the store from now on. */
   async adopt(session: Session): Promise<Session> {
-    this.parts.auth.set(session);
+    void this.parts.auth.set(session);
     await this.parts.loaded;
     if (this.owner && this.owner !== session.user.id) this.changeOwner(session.user.id);
     this.owner = session.user.id;

@@ -34,7 +34,8 @@ export interface StoredState {
 
 /**
  * Where the SDK keeps what must survive a restart. Each write resolves once it is durable;
- * writes are issued in order and must be applied in that order. One client per store.
+ * writes are issued in order and must be applied in that order. One client per store, unless
+ * the store implements `lockSession` (then several may share it, as browser tabs do).
  */
 export interface ClientStore {
   /** Everything kept; called once, before any write. */
@@ -47,6 +48,12 @@ export interface ClientStore {
   setSession(session: StoredSession | undefined): Promise<void>;
   /** Forgets everything (another user signs in on this store). */
   clear(): Promise<void>;
+  /**
+   * For a store several clients use at once: runs `fn` with the session as the store holds it
+   * now, while no other client of the store runs its own `fn`. A refresh token works once, so
+   * the clients take turns refreshing, and one that finds a pair another has rotated takes it.
+   */
+  lockSession?<T>(fn: (stored: StoredSession | undefined) => Promise<T>): Promise<T>;
 }
 
 export const emptyState = (): StoredState => ({ cursors: {}, changes: {}, outbox: [] });

@@ -8,7 +8,8 @@ const STORES = ['outbox', 'cursors', 'changes', 'meta'];
  * Browsers: one IndexedDB database with four object stores: `outbox` (keyed by clientMsgId,
  * ordered by an insertion counter), `cursors` (chatId → seq), `changes` (chatId → changeSeq)
  * and `meta` (owner, session).
- * Every write is its own transaction and resolves when it commits.
+ * Every write is its own transaction and resolves when it commits. The tabs of one origin
+ * share it: they refresh the session in turns (`lockSession`).
  */
 export class IndexedDBStore implements ClientStore {
   private db?: Promise<IDBDatabase>;
@@ -92,6 +93,16 @@ export class IndexedDBStore implements ClientStore {
     return this.write(STORES, (tx) => {
       for (const name of STORES) tx.objectStore(name).clear();
     });
+  }
+
+  /** Tabs of one origin take turns through a Web Lock named after the database. */
+  lockSession<T>(fn: (stored: StoredSession | undefined) => Promise<T>): Promise<T> {
+    const turn = async () => {
+      const tx = (await this.open()).transaction(['meta'], 'readonly');
+      return fn(await request<StoredSession | undefined>(tx.objectStore('meta').get('session')));
+    };
+    const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+    return locks ? (locks.request(`parley-session:${this.name}`, turn) as Promise<T>) : turn();
   }
 
   private open(): Promise<IDBDatabase> {

@@ -1,8 +1,12 @@
 import { apply, emptyState, type ClientStore, type OutboxEntry, type StoredSession, type StoredState } from './ClientStore.js';
 
-/** Keeps nothing past the process; the default. Two clients created on one instance share it, like a restart. */
+/**
+ * Keeps nothing past the process; the default. Two clients created on one instance share it:
+ * one after the other like a restart, at once like two tabs (they take turns refreshing).
+ */
 export class MemoryStore implements ClientStore {
   private state: StoredState = emptyState();
+  private sessionTurn: Promise<unknown> = Promise.resolve();
 
   async load(): Promise<StoredState> {
     return structuredClone(this.state);
@@ -30,5 +34,11 @@ export class MemoryStore implements ClientStore {
 
   async clear(): Promise<void> {
     this.state = emptyState();
+  }
+
+  lockSession<T>(fn: (stored: StoredSession | undefined) => Promise<T>): Promise<T> {
+    const turn = this.sessionTurn.then(() => fn(this.state.session && { ...this.state.session }));
+    this.sessionTurn = turn.catch(() => undefined);
+    return turn;
   }
 }

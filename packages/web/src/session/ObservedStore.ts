@@ -45,4 +45,9 @@ export class ObservedStore implements ClientStore {
   clear(): Promise<void> {
     return this.inner.clear();
   }
+  // The tabs of the app share the IndexedDB store and take turns refreshing the session.
+  lockSession<T>(fn: (stored: StoredSession | undefined) => Promise<T>): Promise<T> {
+    if (!this.inner.lockSession) return fn(undefined);
+    return this.inner.lockSession(fn);
+  }
 }
