@@ -242,12 +242,16 @@ export const PushSubscription = Type.Object({
 });
 export type PushSubscription = Static<typeof PushSubscription>;
 
-/** What a push carries (encrypted for the device, RFC 8291); see docs/notifications.md. */
-export const PushPayload = Type.Object({
-  type: Type.Literal('message'),
+const PushChat = {
   chatId: Id,
   chatType: Type.Union([Type.Literal('private'), Type.Literal('group')]),
   chatName: Type.Optional(Type.String()),
+};
+
+/** New messages in a chat. */
+export const MessagePushPayload = Type.Object({
+  type: Type.Literal('message'),
+  ...PushChat,
   messageId: Id,
   seq: Type.Integer({ minimum: 1 }),
   sender: Type.Object({ id: Id, displayName: Type.String() }),
@@ -256,4 +260,23 @@ export const PushPayload = Type.Object({
   /** Messages in this chat this push stands for (the newest is the one described). */
   count: Type.Integer({ minimum: 1 }),
 });
+export type MessagePushPayload = Static<typeof MessagePushPayload>;
+
+/** Someone reacted to one of the recipient's messages. */
+export const ReactionPushPayload = Type.Object({
+  type: Type.Literal('reaction'),
+  ...PushChat,
+  /** The message reacted to (the recipient's own). */
+  messageId: Id,
+  seq: Type.Integer({ minimum: 1 }),
+  /** Who reacted. */
+  sender: Type.Object({ id: Id, displayName: Type.String() }),
+  emoji: Type.String(),
+  /** The reacted message, as `preview` of a message push; absent when the device asked for no previews. */
+  preview: Type.Optional(Type.String()),
+});
+export type ReactionPushPayload = Static<typeof ReactionPushPayload>;
+
+/** What a push carries (encrypted for the device, RFC 8291), told apart by `type`; see docs/notifications.md. */
+export const PushPayload = Type.Union([MessagePushPayload, ReactionPushPayload]);
 export type PushPayload = Static<typeof PushPayload>;

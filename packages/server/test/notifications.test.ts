@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createGroup, loginDevice, openPrivateChat, registerUser, type TestUser } from './support/api.js';
-import { TestPushService, verifyVapid, type Subscriber } from './support/pushService.js';
+import { TestPushService, verifyVapid } from './support/pushService.js';
+import { pushTestKit } from './support/pushes.js';
 import { startServer, tempDir, type TestServer } from './support/server.js';
 import { TestSocket } from './support/socket.js';
 
@@ -20,38 +21,7 @@ afterAll(async () => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const user = () => registerUser(server.baseUrl);
 const call = (u: TestUser, method: string, path: string, body?: unknown) => api(server.baseUrl, method, path, body, u.accessToken);
-
-/** Subscribes the device `u` is logged in as to a fresh subscriber of the test push service. */
-async function subscribe(u: TestUser, extra: Record<string, unknown> = {}): Promise<Subscriber> {
-  const sub = pushService.subscriber();
-  const res = await call(u, 'PUT', '/users/me/push-subscription', { endpoint: sub.endpoint, keys: sub.keys, ...extra });
-  expect(res.status).toBe(200);
-  return sub;
-}
-
-async function sendText(from: TestUser, chatId: string, content: string): Promise<Record<string, any>> {
-  const res = await call(from, 'POST', `/chats/${chatId}/messages`, { clientMsgId: crypto.randomUUID(), type: 'text', content });
-  expect(res.status).toBe(201);
-  return res.body.message;
-}
-
-/** Waits until `sub` has `count` pushes, then until nothing more is on its way, and returns them all. */
-async function pushesOf(sub: Subscriber, count: number): Promise<Subscriber['received']> {
-  const deadline = Date.now() + 10_000;
-  while (sub.received.length < count) {
-    if (Date.now() > deadline) throw new Error(`expected ${count} pushes, got ${sub.received.length}`);
-    await sleep(10);
-  }
-  await server.parley.ctx.push.idle();
-  return sub.received;
-}
-
-/** After `sub`'s user's socket closed: waits out the grace period, so they count as offline. */
-async function disconnect(socket: TestSocket): Promise<void> {
-  socket.close();
-  await socket.closed;
-  await sleep(GRACE_MS * 3);
-}
+const { subscribe, sendText, pushesOf, disconnect } = pushTestKit(() => server, () => pushService, GRACE_MS);
 
 describe('Web Push', () => {
   it('an offline member gets an encrypted push, signed with the server key, with the sender, chat and text', async () => {

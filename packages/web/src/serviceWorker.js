@@ -31,7 +31,9 @@ self.addEventListener('fetch', (event) => {
 
 // ---------- Web Push (docs/notifications.md) ----------
 // A push is a hint that messages are waiting: one notification per chat (tag = chatId), replaced
-// by the next. The messages themselves come through the app's own link when it opens.
+// by the next. The messages themselves come through the app's own link when it opens. Reactions
+// to the user's messages get one notification per chat of their own, so a reaction never
+// replaces the notice of unread messages.
 
 self.addEventListener('push', (event) => {
   event.waitUntil(showPush(event.data));
@@ -44,15 +46,15 @@ async function showPush(data) {
   } catch {
     return; // not ours
   }
-  if (!push || push.type !== 'message' || !push.chatId) return;
+  if (!push || (push.type !== 'message' && push.type !== 'reaction') || !push.chatId) return;
   // Connected users get no push from the server, but this user may be connected in another tab
   // (on another session): a window in front is already showing the chat.
   const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
   if (windows.some((w) => w.focused && w.visibilityState === 'visible')) return;
-  const { title, body } = notificationText(push);
+  const { title, body } = push.type === 'reaction' ? reactionText(push) : notificationText(push);
   await self.registration.showNotification(title, {
     body,
-    tag: push.chatId,
+    tag: push.type === 'reaction' ? `${push.chatId}:reaction` : push.chatId,
     renotify: true,
     icon: '/favicon.svg',
     data: { chatId: push.chatId },
@@ -71,6 +73,14 @@ function notificationText(push) {
     return { title, body: text ? `${count} new messages\n${text}` : `${count} new messages` };
   }
   return { title: group ? `${sender} in ${push.chatName}` : sender, body: push.preview || 'New message' };
+}
+
+/** "Ann" / "Ann in Team", and "Reacted 👍 to: “see you at 8”" or, previews off, "Reacted 👍 to your message". */
+function reactionText(push) {
+  const sender = (push.sender && push.sender.displayName) || 'Someone';
+  const title = push.chatType === 'group' && push.chatName ? `${sender} in ${push.chatName}` : sender;
+  const reacted = push.emoji ? `Reacted ${push.emoji}` : 'Reacted';
+  return { title, body: push.preview ? `${reacted} to: “${push.preview}”` : `${reacted} to your message` };
 }
 
 self.addEventListener('notificationclick', (event) => {

@@ -125,6 +125,29 @@ describe('push messages in the service worker', () => {
     await connected(page);
     await cdp.detach();
   });
+
+  it('show a reaction to your message beside the chat’s messages, not in their place, with or without its text', async () => {
+    const { page, context } = lee;
+    await context.grantPermissions(['notifications'], { origin: server.baseUrl });
+    const { cdp, registrationId } = await serviceWorkerOf(page);
+    const deliver = (push: PushPayload) => cdp.send('ServiceWorker.deliverPushMessage', { origin: server.baseUrl, registrationId, data: JSON.stringify(push) });
+    const sender = { id: 'u1', displayName: 'Kim Kay' };
+
+    await page.goto('about:blank');
+    await deliver({ type: 'message', chatId, chatType: 'private', messageId: 'm3', seq: 3, sender, preview: 'running late', count: 1 });
+    await deliver({ type: 'reaction', chatId, chatType: 'private', messageId: 'm2', seq: 2, sender, emoji: '👍', preview: 'see you at 8' });
+    await deliver({ type: 'reaction', chatId: 'chat-2', chatType: 'group', chatName: 'Book club', messageId: 'm9', seq: 9, sender, emoji: '❤️' }); // previews off
+    await page.goto('/');
+    await expect.poll(async () => (await notifications(page)).length).toBe(3);
+    expect(new Set(await notifications(page))).toEqual(new Set([
+      { title: 'Kim Kay', body: 'running late', tag: chatId, chatId },
+      { title: 'Kim Kay', body: 'Reacted 👍 to: “see you at 8”', tag: `${chatId}:reaction`, chatId },
+      { title: 'Kim Kay in Book club', body: 'Reacted ❤️ to your message', tag: 'chat-2:reaction', chatId: 'chat-2' },
+    ]));
+    await page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).forEach((n) => n.close()));
+    await connected(page);
+    await cdp.detach();
+  });
 });
 
 const settings = (page: Page) => page.getByRole('group', { name: 'Notifications' });

@@ -42,6 +42,8 @@ export interface Change {
   events: BusEvent[];
   /** The message as the caller now sees it. */
   message: Message;
+  /** Runs once the frames are published (a hand-over to Web Push). */
+  afterward?: () => void;
 }
 
 /**
@@ -74,7 +76,9 @@ export async function describeChange(ctx: Context, db: Db, caller: Caller, chatI
 
 /** Runs a change in one transaction, then publishes its frames (only after the commit). */
 export async function commitChange(ctx: Context, write: (trx: Db) => Promise<Change>): Promise<Message> {
+  // A transaction may run `write` again (a conflict): only the committed run's change counts.
   const change = await ctx.store.transaction(write);
   ctx.bus.publish(change.events);
+  change.afterward?.();
   return change.message;
 }

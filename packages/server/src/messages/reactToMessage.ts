@@ -1,6 +1,7 @@
 import { LIMITS, type Message } from '@parley/protocol';
 import type { Caller, Context } from '../context.js';
 import { AppError, invalid } from '../errors.js';
+import type { StoredReaction } from '../notifications/reactionPushes.js';
 import { bumpChange, commitChange, describeChange, loadMessageForMember } from './changeMessage.js';
 
 /** One emoji: pictographs with their modifiers, joiners, variation selectors, keycaps and flags. */
@@ -18,7 +19,7 @@ export function checkEmoji(emoji: string): void {
 /**
  * Each user has at most one reaction per message: a new emoji replaces theirs, the same one
  * again takes it off (toggle); `emoji` undefined takes it off. Every member's devices get
- * `message.updated` with the new counts.
+ * `message.updated` with the new counts; the author, when offline, a push for one set by someone else.
  */
 export async function reactToMessage(ctx: Context, caller: Caller, chatId: string, messageId: string, emoji: string | undefined): Promise<Message> {
   if (emoji !== undefined) checkEmoji(emoji);
@@ -29,7 +30,8 @@ export async function reactToMessage(ctx: Context, caller: Caller, chatId: strin
     const mine = trx.deleteFrom('message_reactions').where('chat_id', '=', chatId).where('seq', '=', seq).where('user_id', '=', caller.userId);
     const current = await trx.selectFrom('message_reactions').select('emoji').where('chat_id', '=', chatId).where('seq', '=', seq).where('user_id', '=', caller.userId).executeTakeFirst();
     if (emoji === undefined && !current) return { ...(await describeChange(ctx, trx, caller, chatId, seq)), events: [] };
-    if (emoji === undefined || current?.emoji === emoji) await mine.execute();
+    const removing = emoji === undefined || current?.emoji === emoji;
+    if (removing) await mine.execute();
     else {
       await trx
         .insertInto('message_reactions')
@@ -39,6 +41,10 @@ export async function reactToMessage(ctx: Context, caller: Caller, chatId: strin
     }
     const changeSeq = await bumpChange(trx, chatId);
     await trx.updateTable('messages').set({ change_seq: changeSeq }).where('chat_id', '=', chatId).where('seq', '=', seq).execute();
-    return describeChange(ctx, trx, caller, chatId, seq);
+    const change = await describeChange(ctx, trx, caller, chatId, seq);
+    if (removing) return change;
+    const reaction: StoredReaction = { chatId, reactorId: caller.userId, emoji, message: row };
+    // The author may hear of it by Web Push, decided off the commit path (docs/notifications.md).
+    return { ...change, afterward: () => ctx.push.reactionsStored([reaction]) };
   });
 }

@@ -1,11 +1,13 @@
-import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { PushConfig } from '../config.js';
 import type { Metrics } from '../metrics.js';
 import type { Presence } from '../presence/Presence.js';
 import type { Store } from '../store/Store.js';
 import type { MessageRow } from '../store/schema.js';
-import { pushPayload } from './pushPayload.js';
+import { planMessagePushes } from './messagePushes.js';
+import type { PlannedPush } from './pushPayload.js';
+import { findPushRecipients } from './pushRecipients.js';
+import { planReactionPushes, reactionsToTell, type StoredReaction } from './reactionPushes.js';
 import { PushQueue, type PushJob } from './PushQueue.js';
 import { PushSender, type PushOutcome } from './PushSender.js';
 import { loadVapidKeys } from './vapidKeys.js';
@@ -18,19 +20,18 @@ export interface PushNotifierDeps {
   config: PushConfig;
 }
 
-/** Messages per dispatch: bounds the queries' id lists. */
+/** Messages, and reactions, per dispatch: bounds the queries' id lists. */
 const MAX_DISPATCH = 2000;
 
-type Subscriber = Awaited<ReturnType<typeof loadSubscribers>>[number];
-
 /**
- * Web Push for users who are not connected (docs/notifications.md). Committed messages are
- * handed over after their fan-out and dispatched in batches, one at a time, those arriving
- * meanwhile forming the next: a fixed number of queries per batch, never per message or
- * recipient, and never on the commit path.
+ * Web Push for users who are not connected (docs/notifications.md). Committed messages and
+ * reactions are handed over after their fan-out and dispatched in batches, one at a time, those
+ * arriving meanwhile forming the next: a fixed number of queries per batch, never per message,
+ * reaction or recipient, and never on the commit path.
  */
 export class PushNotifier {
-  private pending: MessageRow[] = [];
+  private pendingMessages: MessageRow[] = [];
+  private pendingReactions: StoredReaction[] = [];
   private dispatching?: Promise<void>;
   private readonly queue: PushQueue;
 
@@ -47,7 +48,14 @@ export class PushNotifier {
   /** New messages, committed and fanned out. */
   messagesStored(messages: MessageRow[]): void {
     if (messages.length === 0) return;
-    this.pending.push(...messages);
+    this.pendingMessages.push(...messages);
+    this.dispatching ??= this.dispatchAll();
+  }
+
+  /** Reactions set (not removed), committed and fanned out: their messages' authors may be told. */
+  reactionsStored(reactions: StoredReaction[]): void {
+    if (reactions.length === 0) return;
+    this.pendingReactions.push(...reactions);
     this.dispatching ??= this.dispatchAll();
   }
 
@@ -58,7 +66,8 @@ export class PushNotifier {
   }
 
   async close(): Promise<void> {
-    this.pending = [];
+    this.pendingMessages = [];
+    this.pendingReactions = [];
     await this.dispatching;
     await this.queue.close();
     this.sender.close();
@@ -66,36 +75,33 @@ export class PushNotifier {
 
   private async dispatchAll(): Promise<void> {
     await new Promise((resolve) => setImmediate(resolve));
-    while (this.pending.length > 0) {
-      const batch = this.pending.splice(0, MAX_DISPATCH);
+    while (this.pendingMessages.length > 0 || this.pendingReactions.length > 0) {
+      const messages = this.pendingMessages.splice(0, MAX_DISPATCH);
+      const reactions = this.pendingReactions.splice(0, MAX_DISPATCH);
       try {
-        this.queue.add(await this.jobsFor(batch));
+        this.queue.add(await this.jobsFor(messages, reactions));
       } catch (err) {
-        this.deps.log.warn({ err, messages: batch.length }, 'push: finding recipients failed; these messages are not pushed');
+        this.deps.log.warn({ err, messages: messages.length, reactions: reactions.length }, 'push: finding recipients failed; these messages and reactions are not pushed');
       }
     }
     this.dispatching = undefined;
   }
 
-  private async jobsFor(messages: MessageRow[]): Promise<PushJob[]> {
-    const byChat = new Map<string, MessageRow[]>();
-    for (const m of messages) (byChat.get(m.chat_id) ?? byChat.set(m.chat_id, []).get(m.chat_id)!).push(m);
-    const subscribers = await loadSubscribers(this.deps.store, [...byChat.keys()], Date.now());
-    if (subscribers.length === 0) return [];
-    const connected = await this.deps.presence.connectedAmong([...new Set(subscribers.map((s) => s.user_id))]);
-    const wanted: Array<{ sub: Subscriber; newest: MessageRow; count: number }> = [];
-    for (const sub of subscribers) {
-      if (connected.has(sub.user_id) && sub.chosen_status !== 'away') continue;
-      const theirs = byChat.get(sub.chat_id)!.filter((m) => m.sender_id !== sub.user_id);
-      if (theirs.length > 0) wanted.push({ sub, newest: theirs[theirs.length - 1]!, count: theirs.length });
-    }
-    if (wanted.length === 0) return [];
-    const { chats, senders } = await loadNames(this.deps.store, wanted.map((w) => w.newest));
-    return wanted.flatMap(({ sub, newest, count }) => {
-      const chat = chats.get(sub.chat_id);
+  /** Five queries at most, whatever the batch holds: blocks, recipients (two), chat and user names. */
+  private async jobsFor(messages: MessageRow[], reactions: StoredReaction[]): Promise<PushJob[]> {
+    const { store, presence } = this.deps;
+    const told = await reactionsToTell(store.db, reactions);
+    const authors = new Map(told.map((r) => [`${r.chatId}:${r.message.sender_id}`, { chatId: r.chatId, userId: r.message.sender_id }]));
+    const audience = { chatIds: [...new Set(messages.map((m) => m.chat_id))], members: [...authors.values()] };
+    const recipients = await findPushRecipients(store, presence, audience, Date.now());
+    const planned = [...planMessagePushes(recipients, messages), ...planReactionPushes(recipients, told)];
+    if (planned.length === 0) return [];
+    const { chats, users } = await loadNames(store, planned);
+    return planned.flatMap((push) => {
+      const chat = chats.get(push.chatId);
       if (!chat) return []; // deleted meanwhile
-      const payload = pushPayload(chat, newest, senders.get(newest.sender_id) ?? '', count, sub.previews === 1);
-      return [{ deviceId: sub.device_id, target: sub, payload: JSON.stringify(payload), topic: topicOf(chat.id) }];
+      const payload = push.payload(chat, users.get(push.namedUserId) ?? '');
+      return [{ deviceId: push.recipient.device_id, target: push.recipient, payload: JSON.stringify(payload), topic: push.topic }];
     });
   }
 
@@ -111,30 +117,15 @@ export class PushNotifier {
   }
 }
 
-/** Every subscribed device of the chats' members who have not muted them now. */
-function loadSubscribers(store: Store, chatIds: string[], now: number) {
-  return store.db
-    .selectFrom('chat_members as cm')
-    .innerJoin('push_subscriptions as ps', 'ps.user_id', 'cm.user_id')
-    .innerJoin('users as u', 'u.id', 'cm.user_id')
-    .select(['cm.chat_id', 'cm.user_id', 'ps.device_id', 'ps.endpoint', 'ps.p256dh', 'ps.auth', 'ps.previews', 'u.chosen_status'])
-    .where('cm.chat_id', 'in', chatIds)
-    .where((eb) => eb.or([eb('cm.muted_until', 'is', null), eb('cm.muted_until', '<=', now)]))
-    .execute();
-}
-
-async function loadNames(store: Store, messages: MessageRow[]) {
-  const chatIds = [...new Set(messages.map((m) => m.chat_id))];
-  const senderIds = [...new Set(messages.map((m) => m.sender_id))];
-  const [chatRows, senderRows] = await Promise.all([
+async function loadNames(store: Store, pushes: PlannedPush[]) {
+  const chatIds = [...new Set(pushes.map((p) => p.chatId))];
+  const userIds = [...new Set(pushes.map((p) => p.namedUserId))];
+  const [chatRows, userRows] = await Promise.all([
     store.db.selectFrom('chats').select(['id', 'type', 'name']).where('id', 'in', chatIds).execute(),
-    store.db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', senderIds).execute(),
+    store.db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', userIds).execute(),
   ]);
   return {
     chats: new Map(chatRows.map((c) => [c.id, c])),
-    senders: new Map(senderRows.map((u) => [u.id, u.display_name])),
+    users: new Map(userRows.map((u) => [u.id, u.display_name])),
   };
 }
-
-/** Push services keep only the newest undelivered push per topic: one per chat. At most 32 base64url characters. */
-const topicOf = (chatId: string): string => createHash('sha256').update(chatId).digest('base64url').slice(0, 32);
