@@ -207,6 +207,34 @@ describe('blocking', () => {
     expect(history.body.messages.map((m: any) => m.content)).toEqual(['before the block']);
   });
 
+  it('while blocked, neither side reacts to or edits a message of their private chat; taking a reaction off and deleting still work', async () => {
+    const [alice, bob] = await pair();
+    const chatId = await openPrivateChat(server.baseUrl, alice, bob);
+    const fromBob = (await sendRest(bob, chatId, 'from bob')).body.message.id as string;
+    const fromAlice = (await sendRest(alice, chatId, 'from alice')).body.message.id as string;
+    const react = (who: TestUser, messageId: string, emoji: string) =>
+      api(server.baseUrl, 'POST', `/chats/${chatId}/messages/${messageId}/reactions`, { emoji }, who.accessToken);
+    const edit = (who: TestUser, messageId: string) =>
+      api(server.baseUrl, 'PATCH', `/chats/${chatId}/messages/${messageId}`, { content: 'changed during the block' }, who.accessToken);
+    expect((await react(alice, fromBob, '👍')).status).toBe(200);
+    await block(bob, alice);
+
+    for (const res of [await react(alice, fromBob, '❤️'), await react(bob, fromAlice, '👍'), await edit(bob, fromBob), await edit(alice, fromAlice)]) {
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe('blocked');
+    }
+    const off = await api(server.baseUrl, 'DELETE', `/chats/${chatId}/messages/${fromBob}/reactions`, undefined, alice.accessToken);
+    expect(off.status).toBe(200);
+    expect(off.body.message.reactions ?? []).toEqual([]);
+    const history = await api(server.baseUrl, 'GET', `/chats/${chatId}/messages`, undefined, bob.accessToken);
+    expect(history.body.messages.map((m: any) => [m.content, m.editedAt ?? null])).toEqual([['from bob', null], ['from alice', null]]);
+    expect((await api(server.baseUrl, 'DELETE', `/chats/${chatId}/messages/${fromAlice}?for=everyone`, undefined, alice.accessToken)).status).toBe(200);
+
+    await unblock(bob, alice);
+    expect((await react(alice, fromBob, '❤️')).status).toBe(200);
+    expect((await edit(bob, fromBob)).status).toBe(200);
+  });
+
   it('an existing private chat refuses WebSocket sends from either side with an error frame, and the socket stays open', async () => {
     const [alice, bob] = await pair();
     const carol = await registerUser(server.baseUrl);

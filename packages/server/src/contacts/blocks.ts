@@ -1,5 +1,6 @@
 import { AppError } from '../errors.js';
 import type { Db } from '../store/Store.js';
+import type { ChatRow } from '../store/schema.js';
 
 /** Pairs (a, b) among `pairs` where either side has blocked the other. */
 export async function findBlockedPairs(db: Db, pairs: Array<[string, string]>): Promise<Set<string>> {
@@ -26,4 +27,14 @@ export async function checkNotBlocked(db: Db, userId: string, otherId: string): 
   if (blocked.has(`${userId}:${otherId}`)) {
     throw new AppError('blocked', 'one of you has blocked the other');
   }
+}
+
+/**
+ * In a private chat where either side blocked the other nothing new passes, either way: no
+ * message (checked in the send batch), no typing, no reaction, no edit. `peerId` when known.
+ */
+export async function checkPrivateChatOpen(db: Db, chat: Pick<ChatRow, 'id' | 'type'>, userId: string, peerId?: string): Promise<void> {
+  if (chat.type !== 'private') return;
+  const peer = peerId ?? (await db.selectFrom('chat_members').select('user_id').where('chat_id', '=', chat.id).where('user_id', '!=', userId).executeTakeFirst())?.user_id;
+  if (peer) await checkNotBlocked(db, userId, peer);
 }

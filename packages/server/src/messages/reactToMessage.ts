@@ -1,5 +1,6 @@
 import { LIMITS, type Message } from '@parley/protocol';
 import type { Caller, Context } from '../context.js';
+import { checkPrivateChatOpen } from '../contacts/blocks.js';
 import { AppError, invalid } from '../errors.js';
 import type { StoredReaction } from '../notifications/reactionPushes.js';
 import { bumpChange, commitChange, describeChange, loadMessageForMember } from './changeMessage.js';
@@ -24,7 +25,7 @@ export function checkEmoji(emoji: string): void {
 export async function reactToMessage(ctx: Context, caller: Caller, chatId: string, messageId: string, emoji: string | undefined): Promise<Message> {
   if (emoji !== undefined) checkEmoji(emoji);
   return commitChange(ctx, async (trx) => {
-    const { row } = await loadMessageForMember(trx, chatId, messageId, caller.userId);
+    const { chat, row } = await loadMessageForMember(trx, chatId, messageId, caller.userId);
     const seq = Number(row.seq);
     if (row.deleted_at) throw new AppError('conflict', 'this message was deleted');
     const mine = trx.deleteFrom('message_reactions').where('chat_id', '=', chatId).where('seq', '=', seq).where('user_id', '=', caller.userId);
@@ -33,6 +34,8 @@ export async function reactToMessage(ctx: Context, caller: Caller, chatId: strin
     const removing = emoji === undefined || current?.emoji === emoji;
     if (removing) await mine.execute();
     else {
+      // Taking one's reaction off stays possible after a block; setting one is saying something.
+      await checkPrivateChatOpen(trx, chat, caller.userId);
       await trx
         .insertInto('message_reactions')
         .values({ chat_id: chatId, seq, user_id: caller.userId, emoji, created_at: Date.now() })

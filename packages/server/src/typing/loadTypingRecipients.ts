@@ -1,6 +1,6 @@
 import type { Db } from '../store/Store.js';
 import { loadChatForMember } from '../chats/loadChatForMember.js';
-import { checkNotBlocked } from '../contacts/blocks.js';
+import { checkPrivateChatOpen } from '../contacts/blocks.js';
 
 /**
  * The members who would see `userId` typing in the chat: unknown chat is 404, not a member 403,
@@ -15,6 +15,6 @@ export async function loadTypingRecipients(db: Db, chatId: string, userId: strin
     .where('user_id', '!=', userId)
     .execute();
   const recipients = others.map((m) => m.user_id);
-  if (chat.type === 'private' && recipients[0]) await checkNotBlocked(db, userId, recipients[0]);
+  await checkPrivateChatOpen(db, chat, userId, recipients[0]);
   return recipients;
 }
