@@ -38,6 +38,11 @@ export interface Config {
   /** Rows per keyset page when exporting or deleting an account, so memory stays bounded. */
   exportPageSize: number;
   deletePageSize: number;
+  /**
+   * Seqs of one chat read per statement when export and deletion look for a user's messages
+   * (messages/sentMessagePages): bounds each statement's work (about a millisecond on SQLite).
+   */
+  accountScanWindow: number;
   /** Chats up to this size keep per-member receipts (who read when); larger ones only counts. */
   receiptsDetailMax: number;
   /** A user whose last connection closed stays online this long, so a reconnect does not flap. */
@@ -161,6 +166,7 @@ export function loadConfig(env: Env = process.env): Config {
     exportRatePerHour: int(env, 'EXPORT_RATE_PER_HOUR', 5, 1),
     exportPageSize: int(env, 'EXPORT_PAGE_SIZE', 1000, 1, 10_000),
     deletePageSize: int(env, 'ACCOUNT_DELETE_PAGE_SIZE', 500, 1, 2000),
+    accountScanWindow: int(env, 'ACCOUNT_SCAN_WINDOW', 4096, 1, 1_000_000),
     receiptsDetailMax: int(env, 'RECEIPTS_DETAIL_MAX', 256, 2),
     presenceGraceMs: int(env, 'PRESENCE_GRACE_MS', 5000, 0),
     typingTtlMs: int(env, 'TYPING_TTL_MS', 5000, 100),

@@ -6,11 +6,12 @@ import { filesUnder, pngOf, upload } from './support/media.js';
 import { TestSocket } from './support/socket.js';
 import { startServer, type TestServer } from './support/server.js';
 
-// A small page, so an account with a few messages already spans several pages of export and deletion.
+// A small page and window, so an account with a few messages already spans several pages of
+// export and deletion, and each chat several windows of seqs.
 const PAGE = 3;
 let server: TestServer;
 beforeAll(async () => {
-  server = await startServer({ EXPORT_PAGE_SIZE: String(PAGE), ACCOUNT_DELETE_PAGE_SIZE: String(PAGE), EXPORT_RATE_PER_HOUR: '1000', PRESENCE_GRACE_MS: '0' });
+  server = await startServer({ EXPORT_PAGE_SIZE: String(PAGE), ACCOUNT_DELETE_PAGE_SIZE: String(PAGE), ACCOUNT_SCAN_WINDOW: '2', EXPORT_RATE_PER_HOUR: '1000', PRESENCE_GRACE_MS: '0' });
 });
 afterAll(() => server.close());
 

@@ -43,7 +43,7 @@ export async function deleteAccount(ctx: Context, caller: Caller, body: DeleteAc
   const deleteMessages = body.deleteMessages ?? false;
   const erased = await ctx.store.transaction((trx) => eraseAccount(ctx, trx, caller.userId, at, deleteMessages));
   await announceDeletion(ctx, caller.userId, erased, audience);
-  if (deleteMessages) await publishErasedMessages(ctx, caller.userId, at, ctx.config.deletePageSize);
+  if (deleteMessages) await publishErasedMessages(ctx, caller.userId, at, ctx.config.deletePageSize, ctx.config.accountScanWindow);
   await publishChangedMessages(ctx, erased.reactedOn, ctx.config.deletePageSize);
   await deleteUnsharedBlobs(ctx, erased.uploads);
 }
@@ -57,7 +57,8 @@ async function eraseAccount(ctx: Context, trx: Db, userId: string, at: number, d
     .execute();
   const groupIds = chats.filter((c) => c.type === 'group').map((c) => c.id);
   for (const chatId of groupIds) await leaveGroup(trx, chatId, userId);
-  if (deleteMessages) await eraseSentMessages(trx, userId, at, ctx.config.deletePageSize);
+  // After leaving: the groups just left are found among the departures.
+  if (deleteMessages) await eraseSentMessages(trx, userId, at, ctx.config.deletePageSize, ctx.config.accountScanWindow);
   const reactedOn = await removeReactionsBy(trx, userId, ctx.config.deletePageSize);
   await trx.deleteFrom('message_hides').where('user_id', '=', userId).execute();
   const uploads = await removeUnreferencedUploads(trx, { uploaderId: userId }, ctx.store.kind);

@@ -37,16 +37,16 @@ export async function exportAccount(ctx: Context, caller: Caller): Promise<{ fil
       chosenStatus: row.chosen_status,
     },
   };
-  return { fileName: exportFileName(row.username, at), body: Readable.from(exportText(db, caller.userId, head, ctx.config.exportPageSize)) };
+  return { fileName: exportFileName(row.username, at), body: Readable.from(exportText(db, caller.userId, head, ctx.config.exportPageSize, ctx.config.accountScanWindow)) };
 }
 
-async function* exportText(db: Db, userId: string, head: object, pageSize: number): AsyncGenerator<string> {
+async function* exportText(db: Db, userId: string, head: object, pageSize: number, scanWindow: number): AsyncGenerator<string> {
   const text = JSON.stringify(head);
   yield text.slice(0, -1);
   yield* list('devices', devicePages(db, userId));
   yield* list('contacts', contactPages(db, userId, pageSize));
   yield* list('chats', chatPages(db, userId, pageSize));
-  yield* list('messages', messagePages(db, userId, pageSize));
+  yield* list('messages', messagePages(db, userId, pageSize, scanWindow));
   yield* list('reactions', reactionPages(db, userId, pageSize));
   yield* list('media', mediaPages(db, userId, pageSize));
   yield '}\n';

@@ -3,6 +3,7 @@ import type { Static } from '@sinclair/typebox';
 import type { Db } from '../store/Store.js';
 import { iso, presentUser } from './presentUser.js';
 import { keysetPages } from './keysetPages.js';
+import { sentMessagePages } from '../messages/sentMessagePages.js';
 
 /**
  * The paged parts of a data export, each a stream of pages of one user's rows: only rows the user
@@ -60,17 +61,12 @@ export async function* chatPages(db: Db, userId: string, pageSize: number): Asyn
   }
 }
 
-/** Every message the user sent, groups they left included, by (chat_id, seq). */
-export function messagePages(db: Db, userId: string, pageSize: number): AsyncGenerator<Array<Static<typeof ExportedMessage>>> {
-  return mapPages(keysetPages(
-    (after: [string, number] | undefined, limit) => {
-      let q = db.selectFrom('messages').selectAll().where('sender_id', '=', userId);
-      if (after) q = q.where((eb) => eb(eb.refTuple('chat_id', 'seq'), '>', eb.tuple(after[0], after[1])));
-      return q.orderBy('chat_id').orderBy('seq').limit(limit).execute();
-    },
-    (row): [string, number] => [row.chat_id, Number(row.seq)],
-    pageSize,
-  ), (m) => ({
+/**
+ * Every message the user sent, groups they left included, by (chat_id, seq): read chat by chat,
+ * `window` seqs a statement, letting the server run between statements (sentMessagePages).
+ */
+export function messagePages(db: Db, userId: string, pageSize: number, window: number): AsyncGenerator<Array<Static<typeof ExportedMessage>>> {
+  return mapPages(sentMessagePages(db, userId, { pageSize, window, yieldBetweenWindows: true }), (m) => ({
     chatId: m.chat_id,
     seq: Number(m.seq),
     id: m.id,

@@ -43,8 +43,7 @@ export async function removeMember(ctx: Context, caller: Caller, chatId: string,
   if (userId === caller.userId) return leaveChat(ctx, caller, chatId);
   await ctx.store.transaction(async (trx) => {
     await loadGroupForAdmin(trx, chatId, caller.userId);
-    const removed = await trx.deleteFrom('chat_members').where('chat_id', '=', chatId).where('user_id', '=', userId).executeTakeFirst();
-    if (Number(removed.numDeletedRows) === 0) throw notFound('member');
+    if (!(await endMembership(trx, chatId, userId))) throw notFound('member');
   });
   await publishChatChange(ctx, chatId, [userId]);
 }
@@ -76,7 +75,7 @@ export async function leaveChat(ctx: Context, caller: Caller, chatId: string): P
  * account deletion for each of its groups): publish `publishChatChange(ctx, chatId, [userId])` after the commit.
  */
 export async function leaveGroup(trx: Db, chatId: string, userId: string): Promise<void> {
-  await trx.deleteFrom('chat_members').where('chat_id', '=', chatId).where('user_id', '=', userId).execute();
+  await endMembership(trx, chatId, userId);
   if ((await adminCount(trx, chatId)) > 0) return;
   const oldest = await trx
     .selectFrom('chat_members')
@@ -89,6 +88,23 @@ export async function leaveGroup(trx: Db, chatId: string, userId: string): Promi
   if (oldest) {
     await trx.updateTable('chat_members').set({ role: 'admin' }).where('chat_id', '=', chatId).where('user_id', '=', oldest.user_id).execute();
   }
+}
+
+/**
+ * Deletes the membership and records the departure: the messages the user sent stay theirs, and
+ * their export and account deletion find them through the chats they are in or left
+ * (messages/sentMessagePages). A user may leave the same group again after being re-added.
+ * False when they were not a member.
+ */
+async function endMembership(trx: Db, chatId: string, userId: string): Promise<boolean> {
+  const removed = await trx.deleteFrom('chat_members').where('chat_id', '=', chatId).where('user_id', '=', userId).executeTakeFirst();
+  if (Number(removed.numDeletedRows) === 0) return false;
+  await trx
+    .insertInto('chat_departures')
+    .values({ user_id: userId, chat_id: chatId })
+    .onConflict((oc) => oc.columns(['user_id', 'chat_id']).doNothing())
+    .execute();
+  return true;
 }
 
 async function publishAndPresent(ctx: Context, caller: Caller, chatId: string): Promise<Chat> {

@@ -1,38 +1,25 @@
 import type { Context } from '../context.js';
 import type { Db } from '../store/Store.js';
-import type { MessageRow } from '../store/schema.js';
 import { markChanged, type ChangedKey } from './markChanged.js';
 import { bySeqOf, publishMessageUpdates } from './publishMessageUpdates.js';
+import { sentMessagePages } from './sentMessagePages.js';
 
 /**
- * Account deletion's changes to messages, in the deleting transaction: keyset pages over
- * (chat_id, seq), a fixed number of statements a page, never one a message. Frames go out after
- * the commit (publishErasedMessages, publishMessageUpdates), from what was committed.
+ * Account deletion's changes to messages, in the deleting transaction: a fixed number of
+ * statements a page (and the walk's, one a window of seqs), never one a message. Frames go out after the commit (publishErasedMessages,
+ * publishMessageUpdates), from what was committed.
  */
 
 /**
  * "Delete for everyone" (deleteForEveryone's rule) for every message the user sent and had not
- * deleted: text, media, location, reply and reactions gone, each change numbered. Four statements a page.
+ * deleted: text, media, location, reply and reactions gone, each change numbered. The messages are
+ * found chat by chat, `window` seqs a statement (sentMessagePages); then three statements a page.
  */
-export async function eraseSentMessages(trx: Db, userId: string, at: number, pageSize: number): Promise<void> {
-  let after: [string, number] = ['', 0];
-  for (;;) {
-    const page = await trx
-      .selectFrom('messages')
-      .select(['id', 'chat_id', 'seq'])
-      .where('sender_id', '=', userId)
-      .where('deleted_at', 'is', null)
-      .where((eb) => eb(eb.refTuple('chat_id', 'seq'), '>', eb.tuple(after[0], after[1])))
-      .orderBy('chat_id')
-      .orderBy('seq')
-      .limit(pageSize)
-      .execute();
-    if (page.length === 0) return;
+export async function eraseSentMessages(trx: Db, userId: string, at: number, pageSize: number, window: number): Promise<void> {
+  for await (const page of sentMessagePages(trx, userId, { pageSize, window, deletedAt: null, yieldBetweenWindows: false })) {
     const keys: ChangedKey[] = page.map((r) => ({ id: r.id, chat_id: r.chat_id, seq: Number(r.seq) }));
     await markChanged(trx, keys, { deleted_at: at, content: '', media_id: null, location_lat: null, location_lng: null, location_name: null, reply_to: null });
     await trx.deleteFrom('message_reactions').where(bySeqOf(keys.map((k) => k.id))).execute();
-    const last = keys[keys.length - 1]!;
-    after = [last.chat_id, last.seq];
   }
 }
 
@@ -62,24 +49,13 @@ export async function removeReactionsBy(trx: Db, userId: string, pageSize: numbe
   }
 }
 
-/** After the commit: `message.updated` for each message erased at `at`, a page at a time. */
-export async function publishErasedMessages(ctx: Context, userId: string, at: number, pageSize: number): Promise<void> {
-  let after: [string, number] = ['', 0];
-  for (;;) {
-    const page: MessageRow[] = await ctx.store.db
-      .selectFrom('messages')
-      .selectAll()
-      .where('sender_id', '=', userId)
-      .where('deleted_at', '=', at)
-      .where((eb) => eb(eb.refTuple('chat_id', 'seq'), '>', eb.tuple(after[0], after[1])))
-      .orderBy('chat_id')
-      .orderBy('seq')
-      .limit(pageSize)
-      .execute();
-    if (page.length === 0) return;
+/**
+ * After the commit: `message.updated` for each message erased at `at`, a page at a time, found
+ * as eraseSentMessages found them, the event loop running between statements.
+ */
+export async function publishErasedMessages(ctx: Context, userId: string, at: number, pageSize: number, window: number): Promise<void> {
+  for await (const page of sentMessagePages(ctx.store.db, userId, { pageSize, window, deletedAt: at, yieldBetweenWindows: true })) {
     await publishMessageUpdates(ctx, page);
-    const last = page[page.length - 1]!;
-    after = [last.chat_id, Number(last.seq)];
   }
 }
 

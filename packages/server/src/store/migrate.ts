@@ -10,9 +10,10 @@ import * as refreshTokenParent from './migrations/0008_refresh_token_parent.js';
 import * as notifications from './migrations/0009_notifications.js';
 import * as accountDeletion from './migrations/0010_account_deletion.js';
 import * as sweepIndexes from './migrations/0011_sweep_indexes.js';
+import * as chatDepartures from './migrations/0012_chat_departures.js';
 
 /** Numbered migrations, applied in order at start-up; a name is never reused. */
-const MIGRATIONS: Record<string, Migration> = {
+export const MIGRATIONS: Record<string, Migration> = {
   '0001_core': core,
   '0002_receipts': receipts,
   '0003_presence': presence,
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009_notifications': notifications,
   '0010_account_deletion': accountDeletion,
   '0011_sweep_indexes': sweepIndexes,
+  '0012_chat_departures': chatDepartures,
 };
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {

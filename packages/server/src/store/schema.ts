@@ -11,6 +11,7 @@ export interface Database {
   contacts: ContactsTable;
   chats: ChatsTable;
   chat_members: ChatMembersTable;
+  chat_departures: ChatDeparturesTable;
   messages: MessagesTable;
   settings: SettingsTable;
   receipt_log: ReceiptLogTable;
@@ -88,6 +89,16 @@ export interface ChatMembersTable {
   last_read_seq: number;
   /** Epoch ms until which no pushes are sent for this chat; MUTED_FOREVER until unmuted; null when not muted. */
   muted_until: Generated<number | null>;
+}
+
+/**
+ * A group the user left or was removed from (at least once): with their memberships, every chat
+ * they may have sent messages in, which is how export and account deletion find those messages
+ * (messages/sentMessagePages) without an index led by the sender on `messages`.
+ */
+export interface ChatDeparturesTable {
+  user_id: string;
+  chat_id: string;
 }
 
 /** Until unmuted: 9999-12-31, so "muted now" is one comparison whatever the kind of mute. */
