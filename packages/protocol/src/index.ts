@@ -5,3 +5,4 @@ export * from './requests.js';
 export * from './frames.js';
 export * from './fallback.js';
 export * from './accountExport.js';
+export * from './pushPreview.js';

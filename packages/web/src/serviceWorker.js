@@ -29,11 +29,18 @@ self.addEventListener('fetch', (event) => {
   event.respondWith(caches.match(event.request, { cacheName: CACHE }).then((hit) => hit || fetch(event.request)));
 });
 
-// ---------- Web Push (docs/notifications.md) ----------
+// ---------- Notifications: Web Push and notices (docs/notifications.md) ----------
 // A push is a hint that messages are waiting: one notification per chat (tag = chatId), replaced
 // by the next. The messages themselves come through the app's own link when it opens. Reactions
 // to the user's messages get one notification per chat of their own, so a reaction never
-// replaces the notice of unread messages.
+// replaces the notice of unread messages. A tab of the app that is open but not looked at asks
+// for a notice of new messages (the server pushes only to users with no device connected): a
+// push-shaped payload, shown the same way.
+
+/** How long a window the browser calls focused has to say whether it is looked at; silent counts as yes. */
+const ATTENTION_TIMEOUT_MS = 1000;
+/** Per chat, the highest message seq a notification was shown for: pushes and notices from every tab. */
+const NOTICED = 'parley-noticed';
 
 self.addEventListener('push', (event) => {
   event.waitUntil(showPush(event.data));
@@ -51,6 +58,68 @@ async function showPush(data) {
   // (on another session): a window in front is already showing the chat.
   const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
   if (windows.some((w) => w.focused && w.visibilityState === 'visible')) return;
+  if (push.type === 'message' && Number.isInteger(push.seq) && !(await inTurn(() => claimSeq(push.chatId, push.seq)))) return;
+  await show(push);
+}
+
+self.addEventListener('message', (event) => {
+  const push = event.data && event.data.type === 'parley.notice' ? event.data.push : undefined;
+  if (!push || push.type !== 'message' || typeof push.chatId !== 'string' || !Number.isInteger(push.seq)) return;
+  event.waitUntil(inTurn(() => showNotice(push, event.source && event.source.id)));
+});
+
+/**
+ * Every tab of the app gets the same messages and asks for the same notice: the first shows it.
+ * The tab asking is not looked at (it checked); another one that is means the user sees the chat list.
+ */
+async function showNotice(push, askingId) {
+  if (await otherWindowAttended(askingId)) return;
+  if (!(await claimSeq(push.chatId, push.seq))) return;
+  await show(push);
+}
+
+/** Windows the browser calls focused and visible are asked, as a page decides for itself; headless Chromium calls every page focused. */
+async function otherWindowAttended(exceptId) {
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  const inFront = windows.filter((w) => w.id !== exceptId && w.focused && w.visibilityState === 'visible');
+  return (await Promise.all(inFront.map(askAttended))).some(Boolean);
+}
+
+function askAttended(client) {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    // A page that does not answer (signed out, an older version of the app): the browser's word.
+    const timer = setTimeout(() => resolve(true), ATTENTION_TIMEOUT_MS);
+    channel.port1.onmessage = (event) => {
+      clearTimeout(timer);
+      resolve(Boolean(event.data && event.data.attended));
+    };
+    client.postMessage({ type: 'parley.attention' }, [channel.port2]);
+  });
+}
+
+/**
+ * Whether `seq` is newer than any message of the chat already shown, recording it if so. Kept in
+ * the Cache API, since the browser stops an idle worker and its memory with it.
+ */
+async function claimSeq(chatId, seq) {
+  const cache = await caches.open(NOTICED);
+  const key = `/noticed/${encodeURIComponent(chatId)}`;
+  const hit = await cache.match(key);
+  if (hit && Number(await hit.text()) >= seq) return false;
+  await cache.put(key, new Response(String(seq)));
+  return true;
+}
+
+let turn = Promise.resolve();
+/** One claim (or notice) after another: two tabs asking at once must not both find a chat's seq new. */
+function inTurn(work) {
+  const result = turn.then(work);
+  turn = result.catch(() => {});
+  return result;
+}
+
+async function show(push) {
   const { title, body } = push.type === 'reaction' ? reactionText(push) : notificationText(push);
   await self.registration.showNotification(title, {
     body,

@@ -156,7 +156,7 @@ const storedSubscriptions = async (username: string) =>
   (await server.parley.ctx.store.db.selectFrom('push_subscriptions').innerJoin('users', 'users.id', 'push_subscriptions.user_id').select('endpoint').where('users.username', '=', username).execute()).length;
 
 describe('turning notifications on', () => {
-  it('says when the browser refuses a subscription, and stores nothing', async () => {
+  it('stays on when the browser refuses a push subscription, says they show only while Parley is open and why, and stores nothing', async () => {
     const { page, context } = kim;
     await context.grantPermissions(['notifications'], { origin: server.baseUrl });
     await page.reload();
@@ -166,8 +166,17 @@ describe('turning notifications on', () => {
     await settings(page).getByTestId('push-state').filter({ hasText: /^Off:/ }).waitFor();
     await toggle.click();
     // Headless Chromium: Playwright's contexts are incognito profiles, where Chromium refuses push subscriptions.
-    await settings(page).getByRole('alert').filter({ hasText: /^Couldn’t turn notifications on: Registration failed - permission denied/ }).waitFor();
-    expect(await toggle.isChecked()).toBe(false);
+    const whileOpen = settings(page).getByTestId('push-state').filter({ hasText: /^On, but only while Parley is open/ });
+    await whileOpen.filter({ hasText: 'The browser couldn’t subscribe to its push service: Registration failed - permission denied' }).waitFor();
+    expect(await toggle.isChecked()).toBe(true);
+    expect(await settings(page).getByRole('alert').count()).toBe(0);
+    expect(await storedSubscriptions(kim.username)).toBe(0);
+    // The choice is this browser's: still on after a reload, with the reason.
+    await page.reload();
+    await connected(page);
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    await whileOpen.filter({ hasText: 'Registration failed - permission denied' }).waitFor();
+    expect(await toggle.isChecked()).toBe(true);
     expect(await storedSubscriptions(kim.username)).toBe(0);
     await page.getByRole('button', { name: 'Back to chats' }).click();
   });

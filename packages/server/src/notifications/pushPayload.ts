@@ -1,19 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { MessagePushPayload, PushPayload, ReactionPushPayload } from '@parley/protocol';
+import { pushPreview, type MessagePushPayload, type MessageType, type PushPayload, type ReactionPushPayload } from '@parley/protocol';
 import type { ChatRow, MessageRow } from '../store/schema.js';
 import type { PushRecipient } from './pushRecipients.js';
 import type { StoredReaction } from './reactionPushes.js';
-
-/** Push services take 4 KiB of payload; a preview this long leaves room for the rest. */
-const PREVIEW_MAX = 200;
-
-const LABELS: Record<string, string> = {
-  image: '📷 Photo',
-  video: '🎥 Video',
-  audio: '🎤 Voice message',
-  file: '📎 File',
-  location: '📍 Location',
-};
 
 export type PushChat = Pick<ChatRow, 'id' | 'type' | 'name'>;
 
@@ -59,11 +48,9 @@ export function reactionPushPayload(chat: PushChat, reaction: StoredReaction, re
   return payload;
 }
 
+/** The rule the web app's in-page notices share (protocol's pushPreview). */
 export function previewOf(message: MessageRow): string {
-  const label = LABELS[message.type];
-  const text = message.type === 'location' ? (message.location_name ?? '') : message.content;
-  const preview = label ? (text ? `${label}: ${text}` : label) : text;
-  return preview.length > PREVIEW_MAX ? `${preview.slice(0, PREVIEW_MAX - 1)}…` : preview;
+  return pushPreview({ type: message.type as MessageType, content: message.content, locationName: message.location_name ?? undefined });
 }
 
 /**

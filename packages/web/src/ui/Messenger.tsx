@@ -12,7 +12,9 @@ import type { MessageJump } from './useMessageJump.js';
 import { useOpenChat } from './useOpenChat.js';
 import { useServiceWorkerMessages } from './useServiceWorkerMessages.js';
 import { IconChat } from './icons.js';
-import { forgetPush } from '../session/webPush.js';
+import { TabTitle } from './TabTitle.js';
+import { forgetNotifications } from '../session/notificationSwitch.js';
+import { UnattendedNotices } from '../notices/UnattendedNotices.js';
 
 export type Panel = 'chats' | 'contacts' | 'settings';
 
@@ -43,6 +45,7 @@ export function Messenger({ client, me, onSignedOut }: MessengerProps) {
 
   useEffect(() => {
     const stop = store.start();
+    const stopNotices = new UnattendedNotices(store).start();
     let unlink: (() => void) | undefined;
     let stopped = false;
     void store.restore().then(() => {
@@ -56,6 +59,7 @@ export function Messenger({ client, me, onSignedOut }: MessengerProps) {
       stopped = true;
       document.removeEventListener('visibilitychange', hidden);
       unlink?.();
+      stopNotices();
       stop();
     };
   }, [store, client]);
@@ -66,7 +70,7 @@ export function Messenger({ client, me, onSignedOut }: MessengerProps) {
     } catch {
       client.session = undefined; // Offline: this device forgets the session anyway.
     }
-    await forgetPush().catch(() => {}); // the server dropped the device's subscription with the session
+    await forgetNotifications().catch(() => {}); // the server dropped the device's subscription with the session; the choice goes too
     await store.cache.clear();
     openChat(undefined);
     onSignedOut();
@@ -74,6 +78,7 @@ export function Messenger({ client, me, onSignedOut }: MessengerProps) {
 
   return (
     <AppContext.Provider value={store}>
+      <TabTitle />
       <div className="messenger" data-pane={chatId ? 'chat' : 'list'}>
         <OfflineBanner />
         <div className="panes">
