@@ -97,4 +97,25 @@ describe('two people in a private chat', () => {
     await chatHeader(ben.page, 'Ann Archer').waitFor();
     await bubble(ben.page, 'or 13:00 if you are late').waitFor();
   });
+
+  it('a message that arrives while the chat is open in a window nobody looks at is read when the reader comes back', async () => {
+    // Headless Chromium gives every page the focus: the window goes behind another app the way the app hears it.
+    await ben.page.evaluate(() => {
+      document.hasFocus = () => false;
+      window.dispatchEvent(new Event('blur'));
+    });
+    await send(ann.page, 'are you at your desk?');
+    await bubble(ben.page, 'are you at your desk?').waitFor();
+    await tickOf(ann.page, 'are you at your desk?', 'delivered');
+    await ben.page.waitForTimeout(1000);
+    expect(await bubble(ann.page, 'are you at your desk?').locator('[data-tick="read"]').count()).toBe(0);
+    expect(await ben.page.evaluate(() => document.title)).toBe('(1) Parley');
+
+    await ben.page.evaluate(() => {
+      Reflect.deleteProperty(document, 'hasFocus');
+      window.dispatchEvent(new Event('focus'));
+    });
+    await tickOf(ann.page, 'are you at your desk?', 'read');
+    await expect.poll(() => ben.page.evaluate(() => document.title)).toBe('Parley');
+  });
 });

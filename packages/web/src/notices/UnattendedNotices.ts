@@ -50,8 +50,8 @@ export class UnattendedNotices {
     for (const [chatId, messages] of batch) {
       const chat = this.store.chat(chatId);
       if (!chat || isMuted(chat)) continue;
-      // The batch was held against the read mark as it arrived, not now: an open chat in a window
-      // behind another app is marked read at once, and still gets its notice.
+      // The batch was held against the read mark as it arrived, not now: a chat read meanwhile
+      // (on another device) still gets its notice, counting only what is still unread.
       const mark = this.store.state.readMarks[chatId] ?? 0;
       const told = new Set([...(this.told.get(chatId) ?? [])].filter((seq) => seq > mark));
       for (const m of messages) told.add(m.seq);

@@ -1,5 +1,6 @@
 import type { Chat, LocalMessage, Message, ParleyClient, User } from '@parley/client';
 import type { MessageInput } from '@parley/protocol';
+import { pageAttended } from '../notices/pageAttended.js';
 import { applyUpdate } from './applyUpdate.js';
 import { initialState, type AppState } from './AppState.js';
 import { HistoryLoader } from './HistoryLoader.js';
@@ -214,7 +215,7 @@ export class AppStore {
     if (newer.length === 0) return;
     const last = newer.reduce((a, b) => (b.seq > a.seq ? b : a));
     const readMark = this.state.readMarks[chatId] ?? 0;
-    const seen = this.watching === chatId && document.visibilityState === 'visible';
+    const seen = this.watching === chatId && pageAttended();
     const unread = live && !seen ? newer.filter((m) => m.senderId !== this.state.me.id && m.seq > readMark).length : 0;
     this.putChat({ ...chat, lastSeq: last.seq, lastMessage: last, unreadCount: chat.unreadCount + unread });
   }

@@ -10,6 +10,7 @@ import { MessageBubble, type Quote } from './MessageBubble.js';
 import { buildRows, sameGroup, type Row } from './messageRows.js';
 import { previewText } from './media/previewText.js';
 import { useMessageJump, type MessageJump } from './useMessageJump.js';
+import { pageAttended } from '../notices/pageAttended.js';
 
 /** Virtuoso keeps absolute indexes; prepending older pages lowers the first one. */
 const FIRST_INDEX = 1_000_000_000;
@@ -45,7 +46,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
   const receipts = useApp((s) => s.receipts);
   const loadingOlder = useApp((s) => s.loadingOlder[chat.id] ?? false);
   const loadingNewer = useApp((s) => s.loadingNewer[chat.id] ?? false);
-  const visible = useVisible();
+  const attended = useAttended();
   const virtuoso = useRef<VirtuosoHandle>(null);
   const scroller = useRef<HTMLElement | null>(null);
   const [atBottom, setAtBottom] = useState(true);
@@ -80,16 +81,17 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
   else if (joinedAt.current === Infinity) joinedAt.current = rows.length;
   const followOutput = useCallback((bottom: boolean) => (bottom && rowCount.current > joinedAt.current ? 'auto' : false), []);
 
-  // What is on screen at the bottom of the live end is read, as long as the page is visible.
+  // What is on screen at the bottom of the live end is read, as long as someone looks at the page:
+  // a background tab, or a window behind another app, gets notices instead and reads on return.
   const newestSeq = messages[messages.length - 1]?.seq ?? 0;
   const atNewest = atBottom && !detached;
   useEffect(() => {
-    store.watch(atNewest && visible ? chat.id : undefined);
-    if (atNewest && visible && newestSeq > 0) store.markRead(chat.id, newestSeq);
+    store.watch(atNewest && attended ? chat.id : undefined);
+    if (atNewest && attended && newestSeq > 0) store.markRead(chat.id, newestSeq);
     return () => store.watch(undefined);
-  }, [store, chat.id, atNewest, visible, newestSeq]);
+  }, [store, chat.id, atNewest, attended, newestSeq]);
   const rangeChanged = useCallback((range: ListRange) => {
-    if (document.visibilityState !== 'visible') return;
+    if (!pageAttended()) return;
     let seq = 0;
     for (let i = range.endIndex; i >= range.startIndex && seq === 0; i--) seq = rows[i - firstItemIndex]?.message?.seq ?? 0;
     if (seq > 0) store.markRead(chat.id, seq);
@@ -201,13 +203,19 @@ const LIST_PARTS = {
   ),
 };
 
-/** Whether the page is on screen (a background tab does not read messages). */
-function useVisible(): boolean {
-  const [visible, setVisible] = useState(() => document.visibilityState === 'visible');
+/** Whether someone looks at the page (pageAttended), kept up to date as the tab and window change. */
+function useAttended(): boolean {
+  const [attended, setAttended] = useState(pageAttended);
   useEffect(() => {
-    const changed = () => setVisible(document.visibilityState === 'visible');
+    const changed = () => setAttended(pageAttended());
     document.addEventListener('visibilitychange', changed);
-    return () => document.removeEventListener('visibilitychange', changed);
+    window.addEventListener('focus', changed);
+    window.addEventListener('blur', changed);
+    return () => {
+      document.removeEventListener('visibilitychange', changed);
+      window.removeEventListener('focus', changed);
+      window.removeEventListener('blur', changed);
+    };
   }, []);
-  return visible;
+  return attended;
 }
