@@ -31,7 +31,7 @@ export class Auth {
     private readonly post: <T>(path: string, body: unknown) => Promise<T>,
     private readonly persist: (session: StoredSession | undefined) => Promise<void>,
     private readonly ended: (why: SessionEnded) => void,
-    private readonly turn: SessionTurn = (fn) => fn(undefined),
+    private readonly turn: SessionTurn,
   ) {}
 
   get session(): Session | undefined {

@@ -48,6 +48,7 @@ export class ParleyClient {
       (path, body) => requestJson(this.connector.url, 'POST', path, body),
       (session) => this.writer.run((s) => s.setSession(session)),
       (why) => this.endSession(why),
+      // A store one client has alone: its own session is the stored one, no turns to take.
       (fn) => (store.lockSession ? this.loaded.then(() => store.lockSession!(fn)) : fn(undefined)),
     );
     this.connector = new Connector(settings.connector, {
